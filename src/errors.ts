@@ -1,0 +1,93 @@
+/**
+ * One error type for every failure the package reports. `code` is App Services'
+ * CamelCase error code (its clients already switch on them), `status` the HTTP
+ * status, `expose` whether `message` may reach the client; `detail` is private
+ * and only ever logged.
+ */
+
+/** Every error code the package emits, with its HTTP status. */
+export const ERROR_STATUS = {
+  InvalidParameter: 400,
+  BadRequest: 400,
+  UserpassTokenInvalid: 400,
+  UserAlreadyConfirmed: 400,
+  PasswordTooWeak: 400,
+  LastIdentity: 400,
+  LinkNotAllowed: 400,
+  ApiKeyLimitReached: 400,
+  InvalidPassword: 401,
+  AuthError: 401,
+  InvalidSession: 401,
+  MissingAuthReq: 401,
+  UserPending: 401,
+  UserDisabled: 403,
+  Forbidden: 403,
+  NotFound: 404,
+  ProviderNotEnabled: 404,
+  UserNotFound: 404,
+  APIKeyNotFound: 404,
+  AccountNameInUse: 409,
+  IdentityAlreadyExists: 409,
+  Conflict: 409,
+  BodyTooLarge: 413,
+  UnsupportedMediaType: 415,
+  TooManyRequests: 429,
+  InternalServerError: 500,
+  ServiceUnavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface AuthErrorOptions {
+  /** Private detail for the log, never sent to the client. */
+  detail?: string;
+  /** Overrides the status the code implies. */
+  status?: number;
+  /** Extra response headers (e.g. `Retry-After`, `WWW-Authenticate`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class AuthError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Whether `message` is meant for the client; 5xx messages never are. */
+  readonly expose: boolean;
+  readonly detail: string | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AuthError';
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code];
+    this.expose = this.status < 500;
+    this.detail = options.detail;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The JSON body sent to the client. */
+  toJSON(): { error: string; error_code: ErrorCode } {
+    return { error: this.message, error_code: this.code };
+  }
+}
+
+export function isAuthError(err: unknown): err is AuthError {
+  return err instanceof AuthError;
+}
+
+/** Thrown by a store when a unique key (identity, email, key hash…) is already taken. */
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, message = `duplicate key in ${collection}`) {
+    super(message);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** Thrown by a store when its database cannot be reached; answered with 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

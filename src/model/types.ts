@@ -1,0 +1,101 @@
+/** The records every store keeps. Field names are the documents' own (camelCase); the wire is snake_case. */
+
+export const PROVIDER_TYPES = [
+  'anon-user',
+  'local-userpass',
+  'api-key',
+  'oauth2-google',
+  'oauth2-facebook',
+  'oauth2-apple',
+  'custom-token',
+  'custom-function',
+] as const;
+
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export type UserType = 'normal' | 'server';
+
+/** Metadata fields mapped from a provider onto an identity and merged onto its user. */
+export type Metadata = Record<string, unknown>;
+
+export interface UserRecord {
+  id: string;
+  type: UserType;
+  /** Merge of the identities' `data`, the most recent login winning per field. */
+  data: Metadata;
+  /** Host-owned document. */
+  customData?: Record<string, unknown> | undefined;
+  /** True while the user's only identities are anonymous ones; cleared when another identity is linked. */
+  anonymous: boolean;
+  disabled: boolean;
+  createdAt: Date;
+  lastAuthAt: Date;
+}
+
+export interface IdentityRecord {
+  /** The provider's stable subject (see SPEC §2). Unique together with `providerType`. */
+  id: string;
+  providerType: ProviderType;
+  userId: string;
+  data: Metadata;
+  createdAt: Date;
+  lastLoginAt: Date;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 (base64url) of the current refresh token. */
+  refreshHash: string;
+  /** Hash of the token it replaced, accepted once more within the grace window. */
+  previousHash?: string | undefined;
+  rotatedAt?: Date | undefined;
+  /** False for sessions of clients that expect a stable refresh token (App Services compatibility). */
+  rotate: boolean;
+  device?: Record<string, unknown> | undefined;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+}
+
+/** Credential record of a local-userpass identity, keyed by the normalised email. */
+export interface UserpassRecord {
+  email: string;
+  /** The identity id (stable across an email change). */
+  identityId: string;
+  passwordHash: string;
+  /** `pending` until confirmed; pending records hold the email but cannot log in. */
+  status: 'pending' | 'confirmed';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  name: string;
+  /** SHA-256 (base64url) of the secret. */
+  keyHash: string;
+  disabled: boolean;
+  /** True for server keys created through the admin API. */
+  server: boolean;
+  createdAt: Date;
+  lastUsedAt?: Date | undefined;
+}
+
+/** `claim` marks a store-internal mutual-exclusion record (see MongoStore). */
+export type OneTimeTokenPurpose = 'confirm' | 'reset' | 'exchange' | 'claim';
+
+/** Confirmation, reset and OAuth exchange tokens: single use, stored hashed. */
+export interface OneTimeTokenRecord {
+  /** SHA-256 (base64url) of the token. */
+  hash: string;
+  purpose: OneTimeTokenPurpose;
+  /** The public half sent beside the token (App Services' `tokenId`). */
+  tokenId?: string | undefined;
+  /** Whom the token is for: an email, a user id… */
+  subject: string;
+  payload?: Record<string, unknown> | undefined;
+  createdAt: Date;
+  expiresAt: Date;
+}

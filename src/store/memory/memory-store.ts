@@ -1,0 +1,275 @@
+import { DuplicateKeyError } from '../../errors.js';
+import type {
+  ApiKeyRecord,
+  IdentityRecord,
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  ProviderType,
+  SessionRecord,
+  UserpassRecord,
+  UserRecord,
+} from '../../model/types.js';
+import type {
+  ApiKeyPatch,
+  IdentityPatch,
+  Store,
+  UserPatch,
+  UserpassPatch,
+  UserpassQuery,
+  UserQuery,
+} from '../store.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+const copyOrNull = <T>(value: T | undefined): T | null => (value === undefined ? null : copy(value));
+const byKey = <T>(key: (v: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const identityKey = (providerType: string, id: string) => `${providerType}\u0000${id}`;
+
+/**
+ * The reference store: plain maps in one process. For demos and fast tests;
+ * it keeps nothing across restarts and is not shared between processes.
+ */
+export class MemoryStore implements Store {
+  private readonly users = new Map<string, UserRecord>();
+  private readonly identities = new Map<string, IdentityRecord>();
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly userpass = new Map<string, UserpassRecord>();
+  private readonly apiKeys = new Map<string, ApiKeyRecord>();
+  private readonly tokens = new Map<string, OneTimeTokenRecord>();
+
+  async init(): Promise<void> {}
+
+  async insertUser(user: UserRecord): Promise<void> {
+    if (this.users.has(user.id)) throw new DuplicateKeyError('users');
+    this.users.set(user.id, copy(user));
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    return copyOrNull(this.users.get(id));
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    const user = this.users.get(id);
+    if (!user) return null;
+    Object.assign(user, copy(patch));
+    return copy(user);
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.users.delete(id);
+  }
+
+  async listUsers(query: UserQuery): Promise<UserRecord[]> {
+    const ids = query.ids ? new Set(query.ids) : undefined;
+    return [...this.users.values()]
+      .filter(
+        (u) =>
+          (query.after === undefined || u.id > query.after) &&
+          (ids === undefined || ids.has(u.id)) &&
+          (query.type === undefined || u.type === query.type) &&
+          (query.disabled === undefined || u.disabled === query.disabled) &&
+          (query.anonymous === undefined || u.anonymous === query.anonymous) &&
+          (query.lastAuthBefore === undefined || u.lastAuthAt < query.lastAuthBefore) &&
+          (query.email === undefined || u.data['email'] === query.email),
+      )
+      .sort(byKey((u) => u.id))
+      .slice(0, query.limit)
+      .map(copy);
+  }
+
+  async insertIdentity(identity: IdentityRecord): Promise<void> {
+    const key = identityKey(identity.providerType, identity.id);
+    if (this.identities.has(key)) throw new DuplicateKeyError('identities');
+    this.identities.set(key, copy(identity));
+  }
+
+  async getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null> {
+    return copyOrNull(this.identities.get(identityKey(providerType, id)));
+  }
+
+  async listIdentities(userId: string): Promise<IdentityRecord[]> {
+    return [...this.identities.values()]
+      .filter((i) => i.userId === userId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
+  }
+
+  async updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null> {
+    const identity = this.identities.get(identityKey(providerType, id));
+    if (!identity) return null;
+    Object.assign(identity, copy(patch));
+    return copy(identity);
+  }
+
+  async deleteIdentity(providerType: ProviderType, id: string): Promise<boolean> {
+    return this.identities.delete(identityKey(providerType, id));
+  }
+
+  async deleteIdentitiesOfUser(userId: string): Promise<number> {
+    return this.deleteWhere(this.identities, (i) => i.userId === userId);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    if (this.sessions.has(session.id) || this.findBy(this.sessions, (s) => s.refreshHash === session.refreshHash)) {
+      throw new DuplicateKeyError('sessions');
+    }
+    this.sessions.set(session.id, copy(session));
+  }
+
+  async getSession(id: string, now: Date): Promise<SessionRecord | null> {
+    const session = this.sessions.get(id);
+    return session && session.expiresAt > now ? copy(session) : null;
+  }
+
+  async findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null> {
+    const session = this.findBy(this.sessions, (s) => s.refreshHash === hash || s.previousHash === hash);
+    return session && session.expiresAt > now ? copy(session) : null;
+  }
+
+  async rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+    const session = this.sessions.get(id);
+    if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now) return false;
+    Object.assign(session, { previousHash: expectedHash, refreshHash: newHash, rotatedAt: now, lastUsedAt: now });
+    return true;
+  }
+
+  async touchSession(id: string, now: Date): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) session.lastUsedAt = now;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    return this.sessions.delete(id);
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<number> {
+    return this.deleteWhere(this.sessions, (s) => s.userId === userId);
+  }
+
+  async listSessions(userId: string, now: Date): Promise<SessionRecord[]> {
+    return [...this.sessions.values()]
+      .filter((s) => s.userId === userId && s.expiresAt > now)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
+  }
+
+  async insertUserpass(record: UserpassRecord): Promise<void> {
+    if (this.userpass.has(record.email)) throw new DuplicateKeyError('userpass');
+    this.userpass.set(record.email, copy(record));
+  }
+
+  async getUserpass(email: string): Promise<UserpassRecord | null> {
+    return copyOrNull(this.userpass.get(email));
+  }
+
+  async getUserpassByIdentity(identityId: string): Promise<UserpassRecord | null> {
+    return copyOrNull(this.findBy(this.userpass, (r) => r.identityId === identityId));
+  }
+
+  async updateUserpass(
+    email: string,
+    patch: UserpassPatch,
+    expectStatus?: UserpassRecord['status'],
+  ): Promise<UserpassRecord | null> {
+    const record = this.userpass.get(email);
+    if (!record || (expectStatus !== undefined && record.status !== expectStatus)) return null;
+    Object.assign(record, copy(patch));
+    return copy(record);
+  }
+
+  async deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean> {
+    const record = this.userpass.get(email);
+    if (!record || (expectStatus !== undefined && record.status !== expectStatus)) return false;
+    return this.userpass.delete(email);
+  }
+
+  async listUserpass(query: UserpassQuery): Promise<UserpassRecord[]> {
+    return [...this.userpass.values()]
+      .filter(
+        (r) =>
+          (query.after === undefined || r.email > query.after) &&
+          (query.status === undefined || r.status === query.status),
+      )
+      .sort(byKey((r) => r.email))
+      .slice(0, query.limit)
+      .map(copy);
+  }
+
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    const clash = this.findBy(
+      this.apiKeys,
+      (k) => k.id === key.id || k.keyHash === key.keyHash || (k.userId === key.userId && k.name === key.name),
+    );
+    if (clash) throw new DuplicateKeyError('api_keys');
+    this.apiKeys.set(key.id, copy(key));
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return copyOrNull(this.apiKeys.get(id));
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return copyOrNull(this.findBy(this.apiKeys, (k) => k.keyHash === hash));
+  }
+
+  async listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]> {
+    const match = 'userId' in query ? (k: ApiKeyRecord) => k.userId === query.userId : (k: ApiKeyRecord) => k.server;
+    return [...this.apiKeys.values()]
+      .filter(match)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
+  }
+
+  async updateApiKey(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+    const key = this.apiKeys.get(id);
+    if (!key) return null;
+    Object.assign(key, copy(patch));
+    return copy(key);
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    return this.apiKeys.delete(id);
+  }
+
+  async deleteApiKeysOfUser(userId: string): Promise<number> {
+    return this.deleteWhere(this.apiKeys, (k) => k.userId === userId);
+  }
+
+  async insertToken(token: OneTimeTokenRecord): Promise<void> {
+    if (this.tokens.has(token.hash)) throw new DuplicateKeyError('tokens');
+    this.tokens.set(token.hash, copy(token));
+  }
+
+  async consumeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+    const token = this.tokens.get(hash);
+    if (!token || token.purpose !== purpose) return null;
+    this.tokens.delete(hash);
+    return token.expiresAt > now ? token : null;
+  }
+
+  async deleteTokensOfSubject(subject: string, purpose?: OneTimeTokenPurpose): Promise<number> {
+    return this.deleteWhere(this.tokens, (t) => t.subject === subject && (purpose === undefined || t.purpose === purpose));
+  }
+
+  async sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }> {
+    return {
+      sessions: this.deleteWhere(this.sessions, (s) => s.expiresAt <= now),
+      tokens: this.deleteWhere(this.tokens, (t) => t.expiresAt <= now),
+    };
+  }
+
+  private findBy<T>(map: Map<string, T>, match: (value: T) => boolean): T | undefined {
+    for (const value of map.values()) if (match(value)) return value;
+    return undefined;
+  }
+
+  private deleteWhere<T>(map: Map<string, T>, match: (value: T) => boolean): number {
+    let count = 0;
+    for (const [key, value] of map) {
+      if (match(value)) {
+        map.delete(key);
+        count++;
+      }
+    }
+    return count;
+  }
+}

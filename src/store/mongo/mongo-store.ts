@@ -1,0 +1,324 @@
+import type { Collection, CreateIndexesOptions, Db, Document, Filter, IndexSpecification } from 'mongodb';
+import type {
+  ApiKeyRecord,
+  IdentityRecord,
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  ProviderType,
+  SessionRecord,
+  UserpassRecord,
+  UserRecord,
+} from '../../model/types.js';
+import type {
+  ApiKeyPatch,
+  IdentityPatch,
+  Store,
+  UserPatch,
+  UserpassPatch,
+  UserpassQuery,
+  UserQuery,
+} from '../store.js';
+import { guarded } from './mongo-errors.js';
+import { fromDoc, toDoc, unsetUndefined, type WithMongoId } from './mongo-documents.js';
+
+export interface MongoStoreOptions {
+  /** The host's database handle. Only types are imported from `mongodb`: the host brings the driver. */
+  db: Db;
+  /** Prefix of every collection name. @default 'auth_' */
+  collectionPrefix?: string;
+}
+
+type Users = WithMongoId<Omit<UserRecord, 'id'>>;
+type Sessions = WithMongoId<Omit<SessionRecord, 'id'>>;
+type ApiKeys = WithMongoId<Omit<ApiKeyRecord, 'id'>>;
+type Userpass = WithMongoId<Omit<UserpassRecord, 'email'>>;
+type Tokens = WithMongoId<Omit<OneTimeTokenRecord, 'hash'>>;
+
+/**
+ * The MongoDB store. Every write touches one document; unique indexes, not
+ * read-then-write checks, decide races. Needs no transactions, TTL or partial
+ * indexes, so it also runs on MongoDB-compatible servers (FerretDB, DocumentDB).
+ */
+export class MongoStore implements Store {
+  private readonly users: Collection<Users>;
+  private readonly identities: Collection<IdentityRecord>;
+  private readonly sessions: Collection<Sessions>;
+  private readonly userpass: Collection<Userpass>;
+  private readonly apiKeys: Collection<ApiKeys>;
+  private readonly tokens: Collection<Tokens>;
+
+  constructor(options: MongoStoreOptions) {
+    if (!options || typeof options.db?.collection !== 'function') {
+      throw new TypeError('MongoStore: options.db must be a mongodb Db');
+    }
+    const prefix = options.collectionPrefix ?? 'auth_';
+    const db = options.db;
+    this.users = db.collection(`${prefix}users`);
+    this.identities = db.collection(`${prefix}identities`);
+    this.sessions = db.collection(`${prefix}sessions`);
+    this.userpass = db.collection(`${prefix}userpass`);
+    this.apiKeys = db.collection(`${prefix}api_keys`);
+    this.tokens = db.collection(`${prefix}tokens`);
+  }
+
+  async init(): Promise<void> {
+    const plan: [{ createIndex(key: IndexSpecification, options: CreateIndexesOptions): Promise<string> }, IndexSpecification, CreateIndexesOptions][] = [
+      [this.identities, { providerType: 1, id: 1 }, { name: 'providerType_id', unique: true }],
+      [this.identities, { userId: 1 }, { name: 'userId' }],
+      [this.sessions, { refreshHash: 1 }, { name: 'refreshHash', unique: true }],
+      [this.sessions, { previousHash: 1 }, { name: 'previousHash' }],
+      [this.sessions, { userId: 1 }, { name: 'userId' }],
+      [this.userpass, { identityId: 1 }, { name: 'identityId' }],
+      [this.apiKeys, { keyHash: 1 }, { name: 'keyHash', unique: true }],
+      [this.apiKeys, { userId: 1, name: 1 }, { name: 'userId_name', unique: true }],
+      [this.apiKeys, { server: 1 }, { name: 'server' }],
+      [this.tokens, { subject: 1 }, { name: 'subject' }],
+      [this.users, { anonymous: 1, lastAuthAt: 1 }, { name: 'anonymous_lastAuthAt' }],
+    ];
+    // One index per call, in sequence: FerretDB 1.x drops the connection when one
+    // createIndexes call names several indexes that already exist.
+    for (const [collection, key, options] of plan) {
+      await guarded('init', () => collection.createIndex(key, options));
+    }
+  }
+
+  insertUser(user: UserRecord): Promise<void> {
+    return guarded('users', async () => void (await this.users.insertOne(toDoc(user, 'id'))));
+  }
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return guarded('users', async () => fromDoc(await this.users.findOne({ _id: id }), 'id'));
+  }
+
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    return guarded('users', async () =>
+      fromDoc(await this.users.findOneAndUpdate({ _id: id }, unsetUndefined(patch), { returnDocument: 'after' }), 'id'),
+    );
+  }
+
+  deleteUser(id: string): Promise<boolean> {
+    return guarded('users', async () => (await this.users.deleteOne({ _id: id })).deletedCount === 1);
+  }
+
+  listUsers(query: UserQuery): Promise<UserRecord[]> {
+    const filter: Filter<Users> = {};
+    if (query.after !== undefined || query.ids !== undefined) {
+      filter._id = {
+        ...(query.after !== undefined ? { $gt: query.after } : {}),
+        ...(query.ids !== undefined ? { $in: query.ids } : {}),
+      };
+    }
+    if (query.type !== undefined) filter.type = query.type;
+    if (query.disabled !== undefined) filter.disabled = query.disabled;
+    if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
+    if (query.lastAuthBefore !== undefined) filter.lastAuthAt = { $lt: query.lastAuthBefore };
+    if (query.email !== undefined) (filter as Document)['data.email'] = query.email;
+    return guarded('users', async () =>
+      (await this.users.find(filter).sort({ _id: 1 }).limit(query.limit).toArray()).map((d) => fromDoc(d, 'id')!),
+    );
+  }
+
+  insertIdentity(identity: IdentityRecord): Promise<void> {
+    return guarded('identities', async () => void (await this.identities.insertOne({ ...identity })));
+  }
+
+  getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null> {
+    return guarded('identities', async () =>
+      stripId(await this.identities.findOne({ providerType, id }, { projection: { _id: 0 } })),
+    );
+  }
+
+  listIdentities(userId: string): Promise<IdentityRecord[]> {
+    return guarded('identities', () =>
+      this.identities.find({ userId }, { projection: { _id: 0 } }).sort({ createdAt: 1 }).toArray(),
+    );
+  }
+
+  updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null> {
+    return guarded('identities', async () =>
+      stripId(
+        // No projection: FerretDB 1.x does not implement one on findAndModify.
+        await this.identities.findOneAndUpdate({ providerType, id }, unsetUndefined(patch), { returnDocument: 'after' }),
+      ),
+    );
+  }
+
+  deleteIdentity(providerType: ProviderType, id: string): Promise<boolean> {
+    return guarded('identities', async () => (await this.identities.deleteOne({ providerType, id })).deletedCount === 1);
+  }
+
+  deleteIdentitiesOfUser(userId: string): Promise<number> {
+    return guarded('identities', async () => (await this.identities.deleteMany({ userId })).deletedCount);
+  }
+
+  insertSession(session: SessionRecord): Promise<void> {
+    return guarded('sessions', async () => void (await this.sessions.insertOne(toDoc(session, 'id'))));
+  }
+
+  getSession(id: string, now: Date): Promise<SessionRecord | null> {
+    return guarded('sessions', async () => fromDoc(await this.sessions.findOne({ _id: id, expiresAt: { $gt: now } }), 'id'));
+  }
+
+  findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null> {
+    return guarded('sessions', async () => {
+      const current = await this.sessions.findOne({ refreshHash: hash, expiresAt: { $gt: now } });
+      return fromDoc(current ?? (await this.sessions.findOne({ previousHash: hash, expiresAt: { $gt: now } })), 'id');
+    });
+  }
+
+  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+    return guarded('sessions', async () => {
+      // A conditional update is not atomic on every MongoDB-compatible server (FerretDB 1.x
+      // reads, then writes), but a unique insert is: whoever inserts the claim on the old
+      // hash is the one rotation allowed to proceed.
+      if (!(await this.claim(`rotate:${expectedHash}`, id, now))) return false;
+      const result = await this.sessions.updateOne(
+        { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now } },
+        { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
+      );
+      return result.modifiedCount === 1;
+    });
+  }
+
+  touchSession(id: string, now: Date): Promise<void> {
+    return guarded('sessions', async () => void (await this.sessions.updateOne({ _id: id }, { $set: { lastUsedAt: now } })));
+  }
+
+  deleteSession(id: string): Promise<boolean> {
+    return guarded('sessions', async () => (await this.sessions.deleteOne({ _id: id })).deletedCount === 1);
+  }
+
+  deleteSessionsOfUser(userId: string): Promise<number> {
+    return guarded('sessions', async () => (await this.sessions.deleteMany({ userId })).deletedCount);
+  }
+
+  listSessions(userId: string, now: Date): Promise<SessionRecord[]> {
+    return guarded('sessions', async () =>
+      (await this.sessions.find({ userId, expiresAt: { $gt: now } }).sort({ createdAt: 1 }).toArray()).map(
+        (d) => fromDoc(d, 'id')!,
+      ),
+    );
+  }
+
+  insertUserpass(record: UserpassRecord): Promise<void> {
+    return guarded('userpass', async () => void (await this.userpass.insertOne(toDoc(record, 'email'))));
+  }
+
+  getUserpass(email: string): Promise<UserpassRecord | null> {
+    return guarded('userpass', async () => fromDoc(await this.userpass.findOne({ _id: email }), 'email'));
+  }
+
+  getUserpassByIdentity(identityId: string): Promise<UserpassRecord | null> {
+    return guarded('userpass', async () => fromDoc(await this.userpass.findOne({ identityId }), 'email'));
+  }
+
+  updateUserpass(
+    email: string,
+    patch: UserpassPatch,
+    expectStatus?: UserpassRecord['status'],
+  ): Promise<UserpassRecord | null> {
+    const filter: Filter<Userpass> = expectStatus === undefined ? { _id: email } : { _id: email, status: expectStatus };
+    return guarded('userpass', async () =>
+      fromDoc(await this.userpass.findOneAndUpdate(filter, unsetUndefined(patch), { returnDocument: 'after' }), 'email'),
+    );
+  }
+
+  deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean> {
+    const filter: Filter<Userpass> = expectStatus === undefined ? { _id: email } : { _id: email, status: expectStatus };
+    return guarded('userpass', async () => (await this.userpass.deleteOne(filter)).deletedCount === 1);
+  }
+
+  listUserpass(query: UserpassQuery): Promise<UserpassRecord[]> {
+    const filter: Filter<Userpass> = {};
+    if (query.after !== undefined) filter._id = { $gt: query.after };
+    if (query.status !== undefined) filter.status = query.status;
+    return guarded('userpass', async () =>
+      (await this.userpass.find(filter).sort({ _id: 1 }).limit(query.limit).toArray()).map((d) => fromDoc(d, 'email')!),
+    );
+  }
+
+  insertApiKey(key: ApiKeyRecord): Promise<void> {
+    return guarded('api_keys', async () => void (await this.apiKeys.insertOne(toDoc(key, 'id'))));
+  }
+
+  getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return guarded('api_keys', async () => fromDoc(await this.apiKeys.findOne({ _id: id }), 'id'));
+  }
+
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return guarded('api_keys', async () => fromDoc(await this.apiKeys.findOne({ keyHash: hash }), 'id'));
+  }
+
+  listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]> {
+    const filter: Filter<ApiKeys> = 'userId' in query ? { userId: query.userId } : { server: true };
+    return guarded('api_keys', async () =>
+      (await this.apiKeys.find(filter).sort({ createdAt: 1, _id: 1 }).toArray()).map((d) => fromDoc(d, 'id')!),
+    );
+  }
+
+  updateApiKey(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+    return guarded('api_keys', async () =>
+      fromDoc(await this.apiKeys.findOneAndUpdate({ _id: id }, unsetUndefined(patch), { returnDocument: 'after' }), 'id'),
+    );
+  }
+
+  deleteApiKey(id: string): Promise<boolean> {
+    return guarded('api_keys', async () => (await this.apiKeys.deleteOne({ _id: id })).deletedCount === 1);
+  }
+
+  deleteApiKeysOfUser(userId: string): Promise<number> {
+    return guarded('api_keys', async () => (await this.apiKeys.deleteMany({ userId })).deletedCount);
+  }
+
+  insertToken(token: OneTimeTokenRecord): Promise<void> {
+    return guarded('tokens', async () => void (await this.tokens.insertOne(toDoc(token, 'hash'))));
+  }
+
+  consumeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+    return guarded('tokens', async () => {
+      const token = fromDoc(await this.tokens.findOne({ _id: hash, purpose }), 'hash');
+      // deleteOne by _id is atomic everywhere: of concurrent consumers only one deletes it.
+      if (!token || (await this.tokens.deleteOne({ _id: hash })).deletedCount !== 1) return null;
+      return token.expiresAt > now ? token : null;
+    });
+  }
+
+  deleteTokensOfSubject(subject: string, purpose?: OneTimeTokenPurpose): Promise<number> {
+    const filter: Filter<Tokens> = purpose === undefined ? { subject } : { subject, purpose };
+    return guarded('tokens', async () => (await this.tokens.deleteMany(filter)).deletedCount);
+  }
+
+  sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }> {
+    return guarded('sweep', async () => {
+      const [sessions, tokens] = await Promise.all([
+        this.sessions.deleteMany({ expiresAt: { $lte: now } }),
+        this.tokens.deleteMany({ expiresAt: { $lte: now } }),
+      ]);
+      return { sessions: sessions.deletedCount, tokens: tokens.deletedCount };
+    });
+  }
+
+  /**
+   * Inserts a claim under a unique key; true for the one caller that inserted it.
+   * A claim older than a minute whose holder never finished is taken over, so a
+   * crash between the claim and the write it guards does not block the key forever.
+   */
+  private async claim(key: string, subject: string, now: Date): Promise<boolean> {
+    const doc = { _id: `claim:${key}`, purpose: 'claim' as const, subject, createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000) };
+    try {
+      await this.tokens.insertOne(doc);
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 11000) throw err;
+    }
+    const stale = new Date(now.getTime() - 60_000);
+    if ((await this.tokens.deleteOne({ _id: doc._id, createdAt: { $lt: stale } })).deletedCount !== 1) return false;
+    return this.claim(key, subject, now);
+  }
+}
+
+function stripId<T extends object>(doc: (T & { _id?: unknown }) | null): T | null {
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  return rest as T;
+}

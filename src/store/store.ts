@@ -1,0 +1,113 @@
+import type {
+  ApiKeyRecord,
+  IdentityRecord,
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  ProviderType,
+  SessionRecord,
+  UserpassRecord,
+  UserRecord,
+  UserType,
+} from '../model/types.js';
+
+/**
+ * Where users, identities, sessions, credentials and one-time tokens live.
+ *
+ * Every method is atomic on one record; nothing needs a transaction. Unique keys
+ * (identity `(providerType, id)`, userpass email, API key hash and `(userId, name)`,
+ * session refresh hash) are enforced by the store itself: an insert that would break
+ * one rejects with `DuplicateKeyError`. Expiry is checked by the store at read time.
+ * A store that cannot reach its database rejects with `StoreUnavailableError`.
+ * Records returned are copies: mutating them changes nothing stored.
+ */
+export interface Store {
+  /** Creates indexes; idempotent. */
+  init(): Promise<void>;
+
+  insertUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
+  deleteUser(id: string): Promise<boolean>;
+  /** Users ordered by id, `after` exclusive. */
+  listUsers(query: UserQuery): Promise<UserRecord[]>;
+
+  insertIdentity(identity: IdentityRecord): Promise<void>;
+  getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null>;
+  listIdentities(userId: string): Promise<IdentityRecord[]>;
+  updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null>;
+  deleteIdentity(providerType: ProviderType, id: string): Promise<boolean>;
+  deleteIdentitiesOfUser(userId: string): Promise<number>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  /** A live (unexpired) session by id. */
+  getSession(id: string, now: Date): Promise<SessionRecord | null>;
+  /** A live session whose current or previous refresh hash is `hash`. */
+  findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null>;
+  /**
+   * Replaces the refresh hash only if it is still `expectedHash` (compare-and-set),
+   * so two concurrent rotations of one token cannot both win.
+   */
+  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
+  touchSession(id: string, now: Date): Promise<void>;
+  deleteSession(id: string): Promise<boolean>;
+  deleteSessionsOfUser(userId: string): Promise<number>;
+  listSessions(userId: string, now: Date): Promise<SessionRecord[]>;
+
+  insertUserpass(record: UserpassRecord): Promise<void>;
+  getUserpass(email: string): Promise<UserpassRecord | null>;
+  getUserpassByIdentity(identityId: string): Promise<UserpassRecord | null>;
+  /** Updates the record; with `expectStatus`, only when its status is still that one. */
+  updateUserpass(
+    email: string,
+    patch: UserpassPatch,
+    expectStatus?: UserpassRecord['status'],
+  ): Promise<UserpassRecord | null>;
+  /** Deletes the record; with `expectStatus`, only when its status is that one. */
+  deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean>;
+  /** Records ordered by email, `after` exclusive. */
+  listUserpass(query: UserpassQuery): Promise<UserpassRecord[]>;
+
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Keys of one user, or all server keys; ordered by creation. */
+  listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]>;
+  updateApiKey(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null>;
+  deleteApiKey(id: string): Promise<boolean>;
+  deleteApiKeysOfUser(userId: string): Promise<number>;
+
+  insertToken(token: OneTimeTokenRecord): Promise<void>;
+  /**
+   * Atomically removes and returns the unexpired token with this hash and purpose;
+   * of two concurrent consumers at most one receives it.
+   */
+  consumeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
+  deleteTokensOfSubject(subject: string, purpose?: OneTimeTokenPurpose): Promise<number>;
+
+  /** Removes expired sessions and tokens (for servers without TTL indexes). */
+  sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }>;
+}
+
+export type UserPatch = Partial<Pick<UserRecord, 'data' | 'customData' | 'anonymous' | 'disabled' | 'lastAuthAt'>>;
+export type IdentityPatch = Partial<Pick<IdentityRecord, 'data' | 'lastLoginAt'>>;
+export type UserpassPatch = Partial<Pick<UserpassRecord, 'passwordHash' | 'status' | 'updatedAt'>>;
+export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, 'disabled' | 'lastUsedAt'>>;
+
+export interface UserQuery {
+  limit: number;
+  after?: string | undefined;
+  ids?: string[] | undefined;
+  type?: UserType | undefined;
+  disabled?: boolean | undefined;
+  anonymous?: boolean | undefined;
+  /** Users whose last login was before this instant. */
+  lastAuthBefore?: Date | undefined;
+  /** Exact match on `data.email`. */
+  email?: string | undefined;
+}
+
+export interface UserpassQuery {
+  limit: number;
+  after?: string | undefined;
+  status?: UserpassRecord['status'] | undefined;
+}

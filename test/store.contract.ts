@@ -1,0 +1,360 @@
+/**
+ * The Store contract: one suite, fed each implementation by a thin runner
+ * (store.memory.test.ts, store.mongo.test.ts). A new store passes this or it is not a store.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateKeyError } from '../src/errors.js';
+import type { ApiKeyRecord, IdentityRecord, SessionRecord, UserRecord } from '../src/model/types.js';
+import type { Store } from '../src/store/store.js';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+export const user = (over: Partial<UserRecord> = {}): UserRecord => ({
+  id: randomUUID(),
+  type: 'normal',
+  data: {},
+  anonymous: false,
+  disabled: false,
+  createdAt: T0,
+  lastAuthAt: T0,
+  ...over,
+});
+
+const identity = (userId: string, over: Partial<IdentityRecord> = {}): IdentityRecord => ({
+  id: randomUUID(),
+  providerType: 'anon-user',
+  userId,
+  data: {},
+  createdAt: T0,
+  lastLoginAt: T0,
+  ...over,
+});
+
+const session = (userId: string, over: Partial<SessionRecord> = {}): SessionRecord => ({
+  id: randomUUID(),
+  userId,
+  refreshHash: randomUUID(),
+  rotate: true,
+  createdAt: T0,
+  lastUsedAt: T0,
+  expiresAt: at(3600),
+  ...over,
+});
+
+const apiKey = (userId: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  id: randomUUID(),
+  userId,
+  name: `key-${randomUUID().slice(0, 8)}`,
+  keyHash: randomUUID(),
+  disabled: false,
+  server: false,
+  createdAt: T0,
+  ...over,
+});
+
+export function storeContract(name: string, makeStore: () => Promise<Store>) {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+      await store.init();
+    });
+
+    describe('init', () => {
+      it('is idempotent', async () => {
+        await expect(store.init()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('users', () => {
+      it('stores, reads, updates and deletes a user', async () => {
+        const u = user({ data: { email: 'a@example.com' }, customData: { plan: 'pro' } });
+        await store.insertUser(u);
+        expect(await store.getUser(u.id)).toEqual(u);
+        const updated = await store.updateUser(u.id, { disabled: true, data: { name: 'A' } });
+        expect(updated).toMatchObject({ id: u.id, disabled: true, data: { name: 'A' }, customData: { plan: 'pro' } });
+        expect(await store.deleteUser(u.id)).toBe(true);
+        expect(await store.getUser(u.id)).toBeNull();
+        expect(await store.deleteUser(u.id)).toBe(false);
+        expect(await store.updateUser(u.id, { disabled: false })).toBeNull();
+      });
+
+      it('removes customData when patched with undefined', async () => {
+        const u = user({ customData: { a: 1 } });
+        await store.insertUser(u);
+        const updated = await store.updateUser(u.id, { customData: undefined });
+        expect(updated?.customData).toBeUndefined();
+      });
+
+      it('rejects a second user with the same id', async () => {
+        const u = user();
+        await store.insertUser(u);
+        await expect(store.insertUser(user({ id: u.id }))).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+
+      it('returns copies that do not change what is stored', async () => {
+        const u = user({ data: { email: 'x@example.com' } });
+        await store.insertUser(u);
+        const read = (await store.getUser(u.id))!;
+        read.data['email'] = 'changed';
+        expect((await store.getUser(u.id))!.data['email']).toBe('x@example.com');
+      });
+
+      it('lists users in id order, paged with after, and filtered', async () => {
+        const ids = ['u-a', 'u-b', 'u-c', 'u-d'];
+        await store.insertUser(user({ id: 'u-a', anonymous: true, lastAuthAt: at(-100) }));
+        await store.insertUser(user({ id: 'u-b', disabled: true, data: { email: 'b@example.com' } }));
+        await store.insertUser(user({ id: 'u-c', type: 'server' }));
+        await store.insertUser(user({ id: 'u-d', anonymous: true, lastAuthAt: at(100) }));
+        const page1 = await store.listUsers({ limit: 2 });
+        expect(page1.map((u) => u.id)).toEqual(ids.slice(0, 2));
+        const page2 = await store.listUsers({ limit: 2, after: 'u-b' });
+        expect(page2.map((u) => u.id)).toEqual(ids.slice(2));
+        expect((await store.listUsers({ limit: 10, disabled: true })).map((u) => u.id)).toEqual(['u-b']);
+        expect((await store.listUsers({ limit: 10, type: 'server' })).map((u) => u.id)).toEqual(['u-c']);
+        expect((await store.listUsers({ limit: 10, email: 'b@example.com' })).map((u) => u.id)).toEqual(['u-b']);
+        expect((await store.listUsers({ limit: 10, ids: ['u-c', 'u-a'] })).map((u) => u.id)).toEqual(['u-a', 'u-c']);
+        const stale = await store.listUsers({ limit: 10, anonymous: true, lastAuthBefore: T0 });
+        expect(stale.map((u) => u.id)).toEqual(['u-a']);
+      });
+    });
+
+    describe('identities', () => {
+      it('stores an identity under its (providerType, id) key and lists a user’s identities', async () => {
+        const a = identity('user-1', { providerType: 'custom-token', id: 'sub-1', data: { email: 'e@x' } });
+        const b = identity('user-1', { providerType: 'anon-user', createdAt: at(1) });
+        await store.insertIdentity(a);
+        await store.insertIdentity(b);
+        expect(await store.getIdentity('custom-token', 'sub-1')).toEqual(a);
+        expect(await store.getIdentity('custom-function', 'sub-1')).toBeNull();
+        expect(await store.listIdentities('user-1')).toEqual([a, b]);
+        expect(await store.listIdentities('user-2')).toEqual([]);
+      });
+
+      it('rejects the same (providerType, id) for another user', async () => {
+        await store.insertIdentity(identity('user-1', { providerType: 'custom-token', id: 'same' }));
+        await expect(
+          store.insertIdentity(identity('user-2', { providerType: 'custom-token', id: 'same' })),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+        // The same subject under another provider is a different identity.
+        await expect(
+          store.insertIdentity(identity('user-2', { providerType: 'custom-function', id: 'same' })),
+        ).resolves.toBeUndefined();
+      });
+
+      it('lets exactly one of 20 concurrent creations of one identity win', async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            store.insertIdentity(identity(`user-${i}`, { providerType: 'custom-token', id: 'raced' })),
+          ),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(19);
+        for (const r of lost) expect(r.reason).toBeInstanceOf(DuplicateKeyError);
+        const owner = (await store.getIdentity('custom-token', 'raced'))!.userId;
+        expect(await store.listIdentities(owner)).toHaveLength(1);
+      });
+
+      it('updates, deletes one, and deletes all of a user’s identities', async () => {
+        const a = identity('user-1', { providerType: 'custom-token', id: 'a' });
+        await store.insertIdentity(a);
+        await store.insertIdentity(identity('user-1', { providerType: 'custom-function', id: 'b' }));
+        const updated = await store.updateIdentity('custom-token', 'a', { data: { name: 'N' }, lastLoginAt: at(5) });
+        expect(updated).toEqual({ ...a, data: { name: 'N' }, lastLoginAt: at(5) });
+        expect(await store.updateIdentity('custom-token', 'nope', { data: {} })).toBeNull();
+        expect(await store.deleteIdentity('custom-token', 'a')).toBe(true);
+        expect(await store.deleteIdentity('custom-token', 'a')).toBe(false);
+        expect(await store.deleteIdentitiesOfUser('user-1')).toBe(1);
+        expect(await store.listIdentities('user-1')).toEqual([]);
+      });
+    });
+
+    describe('sessions', () => {
+      it('finds a live session by id and by refresh hash; an expired one is gone at read time', async () => {
+        const s = session('user-1', { device: { platform: 'web' } });
+        await store.insertSession(s);
+        expect(await store.getSession(s.id, T0)).toEqual(s);
+        expect(await store.findSessionByRefreshHash(s.refreshHash, T0)).toEqual(s);
+        expect(await store.getSession(s.id, at(3600))).toBeNull();
+        expect(await store.findSessionByRefreshHash(s.refreshHash, at(3601))).toBeNull();
+      });
+
+      it('rotates a refresh hash with compare-and-set and still finds the session by the previous hash', async () => {
+        const s = session('user-1', { refreshHash: 'h1' });
+        await store.insertSession(s);
+        expect(await store.rotateSession(s.id, 'h1', 'h2', at(10))).toBe(true);
+        expect(await store.rotateSession(s.id, 'h1', 'h3', at(11))).toBe(false);
+        const current = await store.findSessionByRefreshHash('h2', at(12));
+        expect(current).toMatchObject({ id: s.id, refreshHash: 'h2', previousHash: 'h1', rotatedAt: at(10) });
+        expect((await store.findSessionByRefreshHash('h1', at(12)))?.id).toBe(s.id);
+        expect(await store.findSessionByRefreshHash('h3', at(12))).toBeNull();
+      });
+
+      it('lets exactly one of concurrent rotations of the same token win', async () => {
+        const s = session('user-1', { refreshHash: 'h0' });
+        await store.insertSession(s);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.rotateSession(s.id, 'h0', `next-${i}`, at(1))),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('rejects two sessions with the same refresh hash', async () => {
+        await store.insertSession(session('user-1', { refreshHash: 'same' }));
+        await expect(store.insertSession(session('user-2', { refreshHash: 'same' }))).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+      });
+
+      it('touches, lists, deletes one and deletes all of a user’s sessions', async () => {
+        const a = session('user-1');
+        const b = session('user-1', { createdAt: at(1) });
+        await store.insertSession(a);
+        await store.insertSession(b);
+        await store.insertSession(session('user-2'));
+        await store.touchSession(a.id, at(30));
+        expect((await store.getSession(a.id, T0))?.lastUsedAt).toEqual(at(30));
+        expect((await store.listSessions('user-1', T0)).map((s) => s.id)).toEqual([a.id, b.id]);
+        expect(await store.deleteSession(a.id)).toBe(true);
+        expect(await store.deleteSession(a.id)).toBe(false);
+        expect(await store.deleteSessionsOfUser('user-1')).toBe(1);
+        expect(await store.listSessions('user-1', T0)).toEqual([]);
+        expect(await store.listSessions('user-2', T0)).toHaveLength(1);
+      });
+    });
+
+    describe('userpass credentials', () => {
+      const record = (email: string, status: 'pending' | 'confirmed' = 'pending') => ({
+        email,
+        identityId: `id-${email}`,
+        passwordHash: '$argon2id$hash',
+        status,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+
+      it('keys a credential by its email and finds it by identity', async () => {
+        await store.insertUserpass(record('a@example.com'));
+        expect(await store.getUserpass('a@example.com')).toEqual(record('a@example.com'));
+        expect(await store.getUserpassByIdentity('id-a@example.com')).toEqual(record('a@example.com'));
+        await expect(store.insertUserpass(record('a@example.com'))).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+
+      it('lets exactly one of 20 concurrent registrations of one email win', async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, () => store.insertUserpass(record('race@example.com'))),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      });
+
+      it('updates and deletes conditionally on status', async () => {
+        await store.insertUserpass(record('p@example.com'));
+        expect(await store.updateUserpass('p@example.com', { status: 'confirmed' }, 'confirmed')).toBeNull();
+        expect(await store.updateUserpass('p@example.com', { status: 'confirmed' }, 'pending')).toMatchObject({
+          status: 'confirmed',
+        });
+        expect(await store.deleteUserpass('p@example.com', 'pending')).toBe(false);
+        expect(await store.deleteUserpass('p@example.com')).toBe(true);
+        expect(await store.getUserpass('p@example.com')).toBeNull();
+      });
+
+      it('lists credentials by status in email order', async () => {
+        await store.insertUserpass(record('c@example.com'));
+        await store.insertUserpass(record('a@example.com'));
+        await store.insertUserpass(record('b@example.com', 'confirmed'));
+        const pending = await store.listUserpass({ limit: 10, status: 'pending' });
+        expect(pending.map((r) => r.email)).toEqual(['a@example.com', 'c@example.com']);
+        const after = await store.listUserpass({ limit: 1, after: 'a@example.com' });
+        expect(after.map((r) => r.email)).toEqual(['b@example.com']);
+      });
+    });
+
+    describe('API keys', () => {
+      it('finds a key by id and by hash, and lists a user’s keys', async () => {
+        const k = apiKey('user-1');
+        await store.insertApiKey(k);
+        await store.insertApiKey(apiKey('user-1', { createdAt: at(1) }));
+        expect(await store.getApiKey(k.id)).toEqual(k);
+        expect(await store.findApiKeyByHash(k.keyHash)).toEqual(k);
+        expect(await store.findApiKeyByHash('unknown')).toBeNull();
+        expect((await store.listApiKeys({ userId: 'user-1' }))[0]).toEqual(k);
+        expect(await store.listApiKeys({ userId: 'user-1' })).toHaveLength(2);
+      });
+
+      it('enforces a unique hash and a unique name per user', async () => {
+        const k = apiKey('user-1', { name: 'ci' });
+        await store.insertApiKey(k);
+        await expect(store.insertApiKey(apiKey('user-2', { keyHash: k.keyHash }))).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+        await expect(store.insertApiKey(apiKey('user-1', { name: 'ci' }))).rejects.toBeInstanceOf(DuplicateKeyError);
+        await expect(store.insertApiKey(apiKey('user-2', { name: 'ci' }))).resolves.toBeUndefined();
+      });
+
+      it('lists server keys, updates, and deletes', async () => {
+        const server = apiKey('server-user', { server: true });
+        await store.insertApiKey(server);
+        await store.insertApiKey(apiKey('user-1'));
+        expect((await store.listApiKeys({ server: true })).map((k) => k.id)).toEqual([server.id]);
+        expect(await store.updateApiKey(server.id, { disabled: true, lastUsedAt: at(3) })).toMatchObject({
+          disabled: true,
+          lastUsedAt: at(3),
+        });
+        expect(await store.deleteApiKey(server.id)).toBe(true);
+        expect(await store.deleteApiKey(server.id)).toBe(false);
+        expect(await store.deleteApiKeysOfUser('user-1')).toBe(1);
+      });
+    });
+
+    describe('one-time tokens', () => {
+      const token = (hash: string, expiresAt = at(1800)) => ({
+        hash,
+        purpose: 'confirm' as const,
+        tokenId: 'tid',
+        subject: 'a@example.com',
+        createdAt: T0,
+        expiresAt,
+      });
+
+      it('is consumed once, only for its purpose', async () => {
+        await store.insertToken(token('t1'));
+        expect(await store.consumeToken('t1', 'reset', T0)).toBeNull();
+        expect(await store.consumeToken('t1', 'confirm', T0)).toEqual(token('t1'));
+        expect(await store.consumeToken('t1', 'confirm', T0)).toBeNull();
+      });
+
+      it('is not returned once expired', async () => {
+        await store.insertToken(token('t2', at(10)));
+        expect(await store.consumeToken('t2', 'confirm', at(10))).toBeNull();
+      });
+
+      it('goes to at most one of 10 concurrent consumers', async () => {
+        await store.insertToken(token('t3'));
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.consumeToken('t3', 'confirm', T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('deletes a subject’s tokens', async () => {
+        await store.insertToken(token('t4'));
+        await store.insertToken({ ...token('t5'), purpose: 'reset' });
+        expect(await store.deleteTokensOfSubject('a@example.com', 'reset')).toBe(1);
+        expect(await store.deleteTokensOfSubject('a@example.com')).toBe(1);
+      });
+    });
+
+    describe('sweepExpired', () => {
+      it('removes expired sessions and tokens and keeps live ones', async () => {
+        await store.insertSession(session('u', { expiresAt: at(10) }));
+        const live = session('u', { expiresAt: at(100) });
+        await store.insertSession(live);
+        await store.insertToken({ hash: 'x', purpose: 'reset', subject: 's', createdAt: T0, expiresAt: at(5) });
+        expect(await store.sweepExpired(at(50))).toEqual({ sessions: 1, tokens: 1 });
+        expect(await store.getSession(live.id, at(50))).not.toBeNull();
+      });
+    });
+  });
+}
