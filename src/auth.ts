@@ -1,0 +1,113 @@
+import passport from 'passport';
+import type { Router } from 'express';
+import type { IdentityRecord } from './model/types.js';
+import { parseOptions, type AuthOptions, type Logger } from './options.js';
+import type { Provider, ProviderContext } from './providers/provider.js';
+import { providerModules } from './providers/registry.js';
+import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
+import { assembleRouter } from './http/router.js';
+import { loginRoutes } from './http/login-routes.js';
+import { sessionRoutes } from './http/session-routes.js';
+import { createKeySet } from './tokens/key-set.js';
+import { AccessTokens } from './tokens/access-token.js';
+import { SessionCheck } from './tokens/session-check.js';
+import { Sessions } from './tokens/sessions.js';
+import { deleteUser } from './users/delete-user.js';
+import type { Store } from './store/store.js';
+import type { RequestHandler } from 'express';
+
+export interface Auth {
+  /** Mount it: `app.use('/auth', auth.router)`. */
+  router: Router;
+  /** Protects a host route; sets `req.user`. */
+  requireUser(options?: RequireUserOptions): RequestHandler;
+  /** Creates the store's indexes. The router also does this on its first request. */
+  init(): Promise<void>;
+  /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
+  sweep(): Promise<{ sessions: number; tokens: number; providers: Record<string, number> }>;
+  users: {
+    /** Removes a user with its identities, sessions, API keys and credentials. */
+    delete(userId: string): Promise<boolean>;
+    /** Ends every session of a user. */
+    revokeSessions(userId: string): Promise<number>;
+  };
+  store: Store;
+}
+
+const consoleLogger: Logger = {
+  info: (message, meta) => console.info(message, meta ?? ''),
+  warn: (message, meta) => console.warn(message, meta ?? ''),
+  error: (message, meta) => console.error(message, meta ?? ''),
+};
+
+/** Creates the auth instance. Every option is checked here: a wrong one throws a TypeError naming it. */
+export function createAuth(input: AuthOptions): Auth {
+  const options = parseOptions(input);
+  const environment = options.environment ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development');
+  const logger = options.logger ?? consoleLogger;
+  const now = options.now ?? (() => new Date());
+  const { store } = options;
+
+  const keys = createKeySet(options.tokens, environment, logger);
+  const access = new AccessTokens(keys, options.tokens, now);
+  const check = new SessionCheck(store, options.tokens.sessionCheckCacheMs, now);
+  const sessions = new Sessions(store, access, check, options.tokens, now, logger);
+
+  const providers = new Map<string, Provider>();
+  const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
+  const removeUser = (userId: string) => deleteUser(store, sessions, forget, userId);
+  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now });
+  const context: ProviderContext = {
+    store,
+    now,
+    logger,
+    environment,
+    deleteUser: removeUser,
+    revokeSessions: (userId) => sessions.revokeAllOfUser(userId),
+    requireUser,
+  };
+  const authenticator = new passport.Passport();
+  for (const [type, providerOptions] of Object.entries(options.providers)) {
+    if (providerOptions === undefined) continue;
+    const module = providerModules[type as keyof typeof providerModules];
+    const provider = module.create(providerOptions as never, context);
+    providers.set(type, provider);
+    authenticator.use(type, provider.strategy);
+  }
+
+  let initialised: Promise<void> | undefined;
+  const init = () => {
+    initialised ??= store.init().catch((err) => {
+      initialised = undefined; // retried by the next request
+      throw err;
+    });
+    return initialised;
+  };
+
+  const router = assembleRouter({
+    ready: init,
+    bodyLimit: options.bodyLimit,
+    logger,
+    groups: [
+      loginRoutes({ passport: authenticator, providers, store, sessions, now }),
+      sessionRoutes({ store, sessions, access, providers, liveUser: requireUser({ checkSession: true }), deleteUser: removeUser }),
+    ],
+  });
+
+  return {
+    router,
+    requireUser,
+    init,
+    store,
+    async sweep() {
+      const expired = await store.sweepExpired(now());
+      const swept: Record<string, number> = {};
+      for (const provider of providers.values()) if (provider.sweep) swept[provider.type] = await provider.sweep();
+      return { ...expired, providers: swept };
+    },
+    users: {
+      delete: removeUser,
+      revokeSessions: context.revokeSessions,
+    },
+  };
+}

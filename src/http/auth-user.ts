@@ -1,0 +1,20 @@
+import type { ProviderType, UserType } from '../model/types.js';
+
+/** `req.user` on routes behind `requireUser`: what the access token says. */
+export interface AuthUser {
+  id: string;
+  type: UserType;
+  /** Provider types of the user's identities when the token was minted. */
+  providers: ProviderType[];
+  /** True while the user holds only anonymous identities. */
+  anonymous: boolean;
+  sessionId: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // Merges with Passport's empty `Express.User`, so `req.user` is typed in host apps.
+    interface User extends AuthUser {}
+  }
+}

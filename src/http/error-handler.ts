@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler } from 'express';
+import { AuthError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../options.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps body-parser's failures onto our codes. */
+function fromBodyParser(err: BodyParserError): AuthError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AuthError('InvalidParameter', 'the request body is not valid JSON, or not a JSON object');
+    case 'entity.too.large':
+      return new AuthError('BodyTooLarge', 'the request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AuthError('UnsupportedMediaType', 'unsupported body encoding');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AuthError('BadRequest', 'the request body could not be read');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The one place that writes error responses: `{ error, error_code }` with the error's
+ * status. Anything that is not an AuthError is a bug: logged with a request id, and
+ * answered 500 without its message or stack.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    let error: AuthError;
+    if (err instanceof AuthError) {
+      error = err;
+    } else if (err instanceof StoreUnavailableError) {
+      logger.error('express-auth-providers: store unavailable', { error: err.message, path: req.path });
+      error = new AuthError('ServiceUnavailable', 'the service is temporarily unavailable');
+    } else {
+      const requestId = randomUUID();
+      error = fromBodyParser(err as BodyParserError) ?? new AuthError('InternalServerError', 'internal server error');
+      if (error.code === 'InternalServerError') {
+        logger.error('express-auth-providers: unexpected error', {
+          requestId,
+          method: req.method,
+          path: req.path,
+          error: err instanceof Error ? err.stack : String(err),
+        });
+        res.status(500).set('Cache-Control', 'no-store').json({ ...error.toJSON(), request_id: requestId });
+        return;
+      }
+    }
+    res.status(error.status).set(error.headers).set('Cache-Control', 'no-store').json(error.toJSON());
+  };
+}

@@ -1,0 +1,102 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AuthError } from '../errors.js';
+import { PROVIDER_TYPES, type ProviderType, type UserType } from '../model/types.js';
+import type { AccessClaims, AccessTokens } from '../tokens/access-token.js';
+import type { SessionCheck } from '../tokens/session-check.js';
+import { Lru } from '../util/lru.js';
+import type { AuthUser } from './auth-user.js';
+import { bearerToken } from './bearer.js';
+
+export interface RequireUserOptions {
+  /** The user must hold an identity of one of these provider types. */
+  providers?: ProviderType[];
+  /** The user's type must be one of these. */
+  types?: UserType[];
+  /** Whether users holding only anonymous identities pass. @default true */
+  allowAnonymous?: boolean;
+  /** Also confirm the session is live and the user enabled (a store read, briefly cached). @default false */
+  checkSession?: boolean;
+  /** A last, host-defined check; false answers 403. */
+  predicate?: (user: AuthUser, req: Request) => boolean | Promise<boolean>;
+}
+
+const unauthorized = (code: 'MissingAuthReq' | 'InvalidSession', message: string, error?: string) =>
+  new AuthError(code, message, {
+    headers: { 'WWW-Authenticate': error ? `Bearer error="${error}"` : 'Bearer' },
+  });
+const forbidden = (message: string) => new AuthError('Forbidden', message);
+
+/**
+ * Builds `requireUser(options)`. Its default path reads no database: a verified token is
+ * kept in a size-bounded cache until it expires, so a repeat request costs one map lookup.
+ */
+export function createRequireUser(deps: {
+  access: AccessTokens;
+  check: SessionCheck;
+  cacheSize: number;
+  now: () => Date;
+}) {
+  const verified = new Lru<string, AccessClaims>(deps.cacheSize);
+
+  async function claimsOf(token: string): Promise<AccessClaims | null> {
+    const cached = verified.get(token);
+    if (cached) {
+      if (cached.exp * 1000 > deps.now().getTime()) return cached;
+      verified.delete(token);
+      return null;
+    }
+    const claims = await deps.access.verify(token);
+    if (claims) verified.set(token, claims);
+    return claims;
+  }
+
+  return function requireUser(options: RequireUserOptions = {}): RequestHandler {
+    validate(options);
+    const { providers, types, allowAnonymous = true, checkSession = false, predicate } = options;
+
+    return async function requireUserMiddleware(req: Request, _res: Response, next: NextFunction) {
+      try {
+        const token = bearerToken(req);
+        if (!token) throw unauthorized('MissingAuthReq', 'an access token is required');
+        const claims = await claimsOf(token);
+        if (!claims) throw unauthorized('InvalidSession', 'invalid or expired access token', 'invalid_token');
+        if (checkSession) {
+          const state = await deps.check.state(claims.sid, claims.sub);
+          if (state === 'revoked') throw unauthorized('InvalidSession', 'the session has ended', 'invalid_token');
+          if (state === 'disabled') throw unauthorized('InvalidSession', 'user is disabled', 'invalid_token');
+        }
+        const user: AuthUser = {
+          id: claims.sub,
+          type: claims.utp,
+          providers: claims.prv,
+          anonymous: claims.anon,
+          sessionId: claims.sid,
+        };
+        if (!allowAnonymous && user.anonymous) throw forbidden('anonymous users may not access this resource');
+        if (types && !types.includes(user.type)) throw forbidden(`requires a user of type ${types.join(' or ')}`);
+        if (providers && !providers.some((p) => user.providers.includes(p))) {
+          throw forbidden(`requires an identity from ${providers.join(' or ')}`);
+        }
+        if (predicate && !(await predicate(user, req))) throw forbidden('access denied');
+        req.user = user;
+        next();
+      } catch (err) {
+        next(err);
+      }
+    };
+  };
+}
+
+function validate(options: RequireUserOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('requireUser: options must be an object');
+  const { providers, types, predicate } = options;
+  if (providers !== undefined && (!Array.isArray(providers) || !providers.every((p) => PROVIDER_TYPES.includes(p)))) {
+    throw new TypeError(`requireUser: options.providers must list provider types (${PROVIDER_TYPES.join(', ')})`);
+  }
+  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => t === 'normal' || t === 'server'))) {
+    throw new TypeError("requireUser: options.types must list 'normal' and/or 'server'");
+  }
+  if (predicate !== undefined && typeof predicate !== 'function') {
+    throw new TypeError('requireUser: options.predicate must be a function');
+  }
+}

@@ -1,0 +1,21 @@
+export { createAuth, type Auth } from './auth.js';
+export type { AuthOptions, Logger } from './options.js';
+export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
+export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
+export { MemoryStore } from './store/memory/memory-store.js';
+export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
+export type { RequireUserOptions } from './http/require-user.js';
+export type { AuthUser } from './http/auth-user.js';
+export type { TokenResponse } from './tokens/sessions.js';
+export type {
+  UserRecord,
+  IdentityRecord,
+  SessionRecord,
+  UserpassRecord,
+  ApiKeyRecord,
+  OneTimeTokenRecord,
+  ProviderType,
+  UserType,
+  Metadata,
+} from './model/types.js';
+export { PROVIDER_TYPES } from './model/types.js';

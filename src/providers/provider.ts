@@ -1,0 +1,41 @@
+import type { RequestHandler, Router } from 'express';
+import type { Strategy } from 'passport';
+import type { IdentityRecord, ProviderType } from '../model/types.js';
+import type { Logger } from '../options.js';
+import type { Store } from '../store/store.js';
+import type { RequireUserOptions } from '../http/require-user.js';
+
+/** What the core lends every provider. */
+export interface ProviderContext {
+  store: Store;
+  now: () => Date;
+  logger: Logger;
+  /** 'production' refuses insecure settings. */
+  environment: 'production' | 'development' | 'test';
+  /** Removes a user and everything that belongs to it (see users/delete-user.ts). */
+  deleteUser: (userId: string) => Promise<boolean>;
+  /** Ends every session of a user (password reset, disable). */
+  revokeSessions: (userId: string) => Promise<number>;
+  /** The same guard host apps use, for provider routes that need a logged-in user. */
+  requireUser: (options?: RequireUserOptions) => RequestHandler;
+}
+
+/**
+ * An enabled provider: a Passport strategy that only turns a login request into a
+ * `VerifiedIdentity` (the shared identity code does the rest), plus optional routes.
+ */
+export interface Provider {
+  type: ProviderType;
+  strategy: Strategy;
+  /** Extra routes, mounted under `/providers/<type>`. */
+  routes?: (router: Router) => void;
+  /** Removes the provider's own records (credentials, keys) of an identity that is unlinked or deleted. */
+  forget?: (identity: IdentityRecord) => Promise<void>;
+  /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */
+  sweep?: () => Promise<number>;
+}
+
+export interface ProviderModule<O> {
+  type: ProviderType;
+  create(options: O, ctx: ProviderContext): Provider;
+}

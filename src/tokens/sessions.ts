@@ -1,0 +1,139 @@
+import { AuthError } from '../errors.js';
+import { newId } from '../model/ids.js';
+import type { IdentityRecord, SessionRecord, UserRecord } from '../model/types.js';
+import type { Logger, TokenOptions } from '../options.js';
+import type { Store } from '../store/store.js';
+import type { AccessTokens } from './access-token.js';
+import { randomSecret, sha256 } from './secrets.js';
+import type { SessionCheck } from './session-check.js';
+
+/** What a login or a refresh answers (snake_case, as App Services clients expect). */
+export interface TokenResponse {
+  access_token: string;
+  /** Absent when a refresh did not rotate (a non-rotating session, or a rotated token within its grace period). */
+  refresh_token?: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  user_id: string;
+  device_id: string;
+}
+
+export interface StartOptions {
+  device?: Record<string, unknown> | undefined;
+  /** False for clients that keep one refresh token for the session's life. @default true */
+  rotate?: boolean;
+}
+
+const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
+
+/**
+ * Sessions: an opaque refresh token (stored as its SHA-256) rotated on every use,
+ * and short access tokens minted from it. A rotated token presented again after the
+ * grace period is taken as stolen, and the whole session is revoked.
+ */
+export class Sessions {
+  constructor(
+    private readonly store: Store,
+    private readonly access: AccessTokens,
+    private readonly check: SessionCheck,
+    private readonly options: TokenOptions,
+    private readonly now: () => Date,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(user: UserRecord, identities: IdentityRecord[], opts: StartOptions = {}): Promise<TokenResponse> {
+    const now = this.now();
+    const refreshToken = randomSecret();
+    const session: SessionRecord = {
+      id: newId(now),
+      userId: user.id,
+      refreshHash: sha256(refreshToken),
+      rotate: opts.rotate ?? true,
+      device: opts.device,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000),
+    };
+    await this.store.insertSession(session);
+    return { ...(await this.mint(session, user, identities)), refresh_token: refreshToken };
+  }
+
+  /** Exchanges a refresh token for a new access token and, when the session rotates, a new refresh token. */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const now = this.now();
+    const hash = sha256(refreshToken);
+    const session = await this.store.findSessionByRefreshHash(hash, now);
+    if (!session) throw invalidSession('unknown or expired refresh token');
+    const user = await this.liveUser(session);
+
+    if (session.refreshHash === hash) {
+      if (!session.rotate) {
+        await this.store.touchSession(session.id, now);
+        return this.mint(session, user);
+      }
+      const next = randomSecret();
+      if (await this.store.rotateSession(session.id, hash, sha256(next), now)) {
+        return { ...(await this.mint(session, user)), refresh_token: next };
+      }
+      // Another request rotated this token a moment ago (two tabs refreshing at once).
+      return this.mint(session, user);
+    }
+
+    const rotatedAt = session.rotatedAt?.getTime() ?? 0;
+    if (now.getTime() - rotatedAt <= this.options.refreshGracePeriod * 1000) return this.mint(session, user);
+
+    await this.revoke(session.id);
+    this.logger.warn('express-auth-providers: rotated refresh token reused; session revoked', {
+      sessionId: session.id,
+      userId: session.userId,
+    });
+    throw invalidSession('refresh token reused after rotation; session revoked');
+  }
+
+  /** Ends the session a refresh token belongs to; false when there was none. */
+  async endByRefreshToken(refreshToken: string): Promise<boolean> {
+    const session = await this.store.findSessionByRefreshHash(sha256(refreshToken), this.now());
+    if (!session) return false;
+    await this.revoke(session.id);
+    return true;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.store.deleteSession(sessionId);
+    this.check.forgetSession(sessionId);
+  }
+
+  async revokeAllOfUser(userId: string): Promise<number> {
+    const count = await this.store.deleteSessionsOfUser(userId);
+    this.check.forgetUser(userId);
+    return count;
+  }
+
+  private async liveUser(session: SessionRecord): Promise<UserRecord> {
+    const user = await this.store.getUser(session.userId);
+    if (!user) {
+      await this.revoke(session.id);
+      throw invalidSession('the session’s user no longer exists');
+    }
+    if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
+    return user;
+  }
+
+  private async mint(session: SessionRecord, user: UserRecord, identities?: IdentityRecord[]): Promise<TokenResponse> {
+    const held = identities ?? (await this.store.listIdentities(user.id));
+    const access_token = await this.access.sign({
+      sub: user.id,
+      sid: session.id,
+      utp: user.type,
+      prv: [...new Set(held.map((i) => i.providerType))],
+      anon: user.anonymous,
+    });
+    return {
+      access_token,
+      token_type: 'Bearer',
+      expires_in: this.options.accessTokenTtl,
+      user_id: user.id,
+      device_id: session.id,
+    };
+  }
+}
