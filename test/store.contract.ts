@@ -171,6 +171,36 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(await store.deleteIdentitiesOfUser('user-1')).toBe(1);
         expect(await store.listIdentities('user-1')).toEqual([]);
       });
+
+      it('finds identities by their email address and updates that email', async () => {
+        const a = identity('user-1', { providerType: 'custom-token', id: 'a', email: { address: 'v@x.io', verified: true } });
+        const b = identity('user-2', {
+          providerType: 'local-userpass',
+          id: 'b',
+          email: { address: 'v@x.io', verified: false },
+          createdAt: at(1),
+        });
+        await store.insertIdentity(a);
+        await store.insertIdentity(b);
+        await store.insertIdentity(identity('user-3', { providerType: 'custom-function', id: 'c' }));
+        expect(await store.listIdentitiesByEmail('v@x.io')).toEqual([a, b]);
+        expect(await store.listIdentitiesByEmail('other@x.io')).toEqual([]);
+        const moved = await store.updateIdentity('local-userpass', 'b', { email: { address: 'w@x.io', verified: true } });
+        expect(moved?.email).toEqual({ address: 'w@x.io', verified: true });
+        expect(await store.listIdentitiesByEmail('v@x.io')).toEqual([a]);
+      });
+
+      it('lists one provider’s identities in user order, paged by user id', async () => {
+        for (const [userId, id] of [['u-b', 'k2'], ['u-a', 'k1'], ['u-c', 'k3'], ['u-b', 'k0']] as const) {
+          await store.insertIdentity(identity(userId, { providerType: 'api-key', id }));
+        }
+        await store.insertIdentity(identity('u-a', { providerType: 'anon-user', id: 'anon' }));
+        const all = await store.listIdentitiesByProvider('api-key', { limit: 10 });
+        expect(all.map((i) => [i.userId, i.id])).toEqual([['u-a', 'k1'], ['u-b', 'k0'], ['u-b', 'k2'], ['u-c', 'k3']]);
+        const page = await store.listIdentitiesByProvider('api-key', { limit: 1, afterUserId: 'u-a' });
+        expect(page.map((i) => i.id)).toEqual(['k0']);
+        expect(await store.listIdentitiesByProvider('custom-token', { limit: 10 })).toEqual([]);
+      });
     });
 
     describe('sessions', () => {

@@ -38,6 +38,11 @@ export interface IdentityRecord {
   providerType: ProviderType;
   userId: string;
   data: Metadata;
+  /**
+   * The email the provider reported at the last login, lower-cased, and whether the provider
+   * verified it. Only a verified one can link accounts by email (see identity/email-link.ts).
+   */
+  email?: { address: string; verified: boolean } | undefined;
   createdAt: Date;
   lastLoginAt: Date;
 }

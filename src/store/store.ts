@@ -34,6 +34,13 @@ export interface Store {
   insertIdentity(identity: IdentityRecord): Promise<void>;
   getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null>;
   listIdentities(userId: string): Promise<IdentityRecord[]>;
+  /** Identities whose `email.address` is this (already lower-cased) address. */
+  listIdentitiesByEmail(address: string): Promise<IdentityRecord[]>;
+  /** Identities of one provider type, ordered by user id then id; `afterUserId` exclusive. */
+  listIdentitiesByProvider(
+    providerType: ProviderType,
+    query: { limit: number; afterUserId?: string | undefined },
+  ): Promise<IdentityRecord[]>;
   updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null>;
   deleteIdentity(providerType: ProviderType, id: string): Promise<boolean>;
   deleteIdentitiesOfUser(userId: string): Promise<number>;
@@ -89,7 +96,7 @@ export interface Store {
 }
 
 export type UserPatch = Partial<Pick<UserRecord, 'data' | 'customData' | 'anonymous' | 'disabled' | 'lastAuthAt'>>;
-export type IdentityPatch = Partial<Pick<IdentityRecord, 'data' | 'lastLoginAt'>>;
+export type IdentityPatch = Partial<Pick<IdentityRecord, 'data' | 'email' | 'lastLoginAt'>>;
 export type UserpassPatch = Partial<Pick<UserpassRecord, 'passwordHash' | 'status' | 'updatedAt'>>;
 export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, 'disabled' | 'lastUsedAt'>>;
 

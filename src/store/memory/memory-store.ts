@@ -93,6 +93,24 @@ export class MemoryStore implements Store {
       .map(copy);
   }
 
+  async listIdentitiesByEmail(address: string): Promise<IdentityRecord[]> {
+    return [...this.identities.values()]
+      .filter((i) => i.email?.address === address)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
+  }
+
+  async listIdentitiesByProvider(
+    providerType: ProviderType,
+    query: { limit: number; afterUserId?: string | undefined },
+  ): Promise<IdentityRecord[]> {
+    return [...this.identities.values()]
+      .filter((i) => i.providerType === providerType && (query.afterUserId === undefined || i.userId > query.afterUserId))
+      .sort(byKey((i) => `${i.userId}\u0000${i.id}`))
+      .slice(0, query.limit)
+      .map(copy);
+  }
+
   async updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null> {
     const identity = this.identities.get(identityKey(providerType, id));
     if (!identity) return null;

@@ -33,6 +33,7 @@ export function unsetUndefined<T extends object>(patch: T): UpdateFilter<Documen
   };
 }
 
-function dropUndefined<T extends object>(value: T): T {
+/** The record without its undefined fields (the driver would store them as null). */
+export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

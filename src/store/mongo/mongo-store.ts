@@ -19,7 +19,7 @@ import type {
   UserQuery,
 } from '../store.js';
 import { guarded } from './mongo-errors.js';
-import { fromDoc, toDoc, unsetUndefined, type WithMongoId } from './mongo-documents.js';
+import { dropUndefined, fromDoc, toDoc, unsetUndefined, type WithMongoId } from './mongo-documents.js';
 
 export interface MongoStoreOptions {
   /** The host's database handle. Only types are imported from `mongodb`: the host brings the driver. */
@@ -65,6 +65,8 @@ export class MongoStore implements Store {
     const plan: [{ createIndex(key: IndexSpecification, options: CreateIndexesOptions): Promise<string> }, IndexSpecification, CreateIndexesOptions][] = [
       [this.identities, { providerType: 1, id: 1 }, { name: 'providerType_id', unique: true }],
       [this.identities, { userId: 1 }, { name: 'userId' }],
+      [this.identities, { 'email.address': 1 }, { name: 'email' }],
+      [this.identities, { providerType: 1, userId: 1 }, { name: 'providerType_userId' }],
       [this.sessions, { refreshHash: 1 }, { name: 'refreshHash', unique: true }],
       [this.sessions, { previousHash: 1 }, { name: 'previousHash' }],
       [this.sessions, { userId: 1 }, { name: 'userId' }],
@@ -119,7 +121,7 @@ export class MongoStore implements Store {
   }
 
   insertIdentity(identity: IdentityRecord): Promise<void> {
-    return guarded('identities', async () => void (await this.identities.insertOne({ ...identity })));
+    return guarded('identities', async () => void (await this.identities.insertOne(dropUndefined({ ...identity }))));
   }
 
   getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null> {
@@ -131,6 +133,23 @@ export class MongoStore implements Store {
   listIdentities(userId: string): Promise<IdentityRecord[]> {
     return guarded('identities', () =>
       this.identities.find({ userId }, { projection: { _id: 0 } }).sort({ createdAt: 1 }).toArray(),
+    );
+  }
+
+  listIdentitiesByEmail(address: string): Promise<IdentityRecord[]> {
+    return guarded('identities', () =>
+      this.identities.find({ 'email.address': address }, { projection: { _id: 0 } }).sort({ createdAt: 1 }).toArray(),
+    );
+  }
+
+  listIdentitiesByProvider(
+    providerType: ProviderType,
+    query: { limit: number; afterUserId?: string | undefined },
+  ): Promise<IdentityRecord[]> {
+    const filter: Filter<IdentityRecord> =
+      query.afterUserId === undefined ? { providerType } : { providerType, userId: { $gt: query.afterUserId } };
+    return guarded('identities', () =>
+      this.identities.find(filter, { projection: { _id: 0 } }).sort({ userId: 1, id: 1 }).limit(query.limit).toArray(),
     );
   }
 
