@@ -7,12 +7,17 @@ import { providerModules } from './providers/registry.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
 import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
+import { linkRoutes } from './http/link-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { Accounts } from './identity/accounts.js';
 import { createKeySet } from './tokens/key-set.js';
 import { AccessTokens } from './tokens/access-token.js';
 import { SessionCheck } from './tokens/session-check.js';
 import { Sessions } from './tokens/sessions.js';
+import { adminRoutes } from './users/admin-router.js';
 import { deleteUser } from './users/delete-user.js';
+import { normaliseEmail } from './users/pending-users.js';
+import { createUserManagement, type UserManagement } from './users/user-management.js';
 import type { Store } from './store/store.js';
 import type { RequestHandler } from 'express';
 
@@ -21,16 +26,17 @@ export interface Auth {
   router: Router;
   /** Protects a host route; sets `req.user`. */
   requireUser(options?: RequireUserOptions): RequestHandler;
+  /**
+   * The admin API (`auth.users` over HTTP) behind the host's guard, which runs first on every
+   * request: `app.use('/admin/auth', auth.adminRouter(auth.requireUser({ types: ['server'] })))`.
+   */
+  adminRouter(...guards: RequestHandler[]): Router;
   /** Creates the store's indexes. The router also does this on its first request. */
   init(): Promise<void>;
   /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
   sweep(): Promise<{ sessions: number; tokens: number; providers: Record<string, number> }>;
-  users: {
-    /** Removes a user with its identities, sessions, API keys and credentials. */
-    delete(userId: string): Promise<boolean>;
-    /** Ends every session of a user. */
-    revokeSessions(userId: string): Promise<number>;
-  };
+  /** User management (SPEC §7). */
+  users: UserManagement;
   store: Store;
 }
 
@@ -46,7 +52,7 @@ export function createAuth(input: AuthOptions): Auth {
   const environment = options.environment ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development');
   const logger = options.logger ?? consoleLogger;
   const now = options.now ?? (() => new Date());
-  const { store } = options;
+  const { store, hooks } = options;
 
   const keys = createKeySet(options.tokens, environment, logger);
   const access = new AccessTokens(keys, options.tokens, now);
@@ -55,15 +61,17 @@ export function createAuth(input: AuthOptions): Auth {
 
   const providers = new Map<string, Provider>();
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
-  const removeUser = (userId: string) => deleteUser(store, sessions, forget, userId);
+  const revokeSessions = (userId: string) => sessions.revokeAllOfUser(userId);
+  const removeUser = (userId: string) => deleteUser({ store, revokeSessions, forget, hooks, logger }, userId);
   const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now });
+  const liveUser = requireUser({ checkSession: true });
   const context: ProviderContext = {
     store,
     now,
     logger,
     environment,
     deleteUser: removeUser,
-    revokeSessions: (userId) => sessions.revokeAllOfUser(userId),
+    revokeSessions,
     requireUser,
   };
   const authenticator = new passport.Passport();
@@ -75,6 +83,26 @@ export function createAuth(input: AuthOptions): Auth {
     authenticator.use(type, provider.strategy);
   }
 
+  const accounts = new Accounts({
+    store,
+    now,
+    logger,
+    hooks,
+    forget,
+    emailLink: {
+      providers: options.linkByVerifiedEmail,
+      logger,
+      forget,
+      revokeSessions,
+      async revokeUnverifiedEmail(address) {
+        const users: string[] = [];
+        for (const provider of providers.values()) users.push(...((await provider.revokeUnverifiedEmail?.(address)) ?? []));
+        return users;
+      },
+    },
+  });
+  const users = createUserManagement({ store, now, deleteUser: removeUser, revokeSessions, normaliseEmail });
+
   let initialised: Promise<void> | undefined;
   const init = () => {
     initialised ??= store.init().catch((err) => {
@@ -83,20 +111,25 @@ export function createAuth(input: AuthOptions): Auth {
     });
     return initialised;
   };
+  const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
-  const router = assembleRouter({
-    ready: init,
-    bodyLimit: options.bodyLimit,
-    logger,
-    groups: [
-      loginRoutes({ passport: authenticator, providers, store, sessions, now }),
-      sessionRoutes({ store, sessions, access, providers, liveUser: requireUser({ checkSession: true }), deleteUser: removeUser }),
-    ],
-  });
+  const router = assemble([
+    loginRoutes({ passport: authenticator, providers, accounts, sessions, liveUser }),
+    linkRoutes({ passport: authenticator, providers, accounts, liveUser }),
+    sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser }),
+  ]);
 
   return {
     router,
     requireUser,
+    adminRouter(...guards) {
+      if (guards.length === 0 || guards.some((g) => typeof g !== 'function')) {
+        throw new TypeError(
+          "adminRouter: pass the middleware that admits administrators, e.g. auth.requireUser({ types: ['server'] })",
+        );
+      }
+      return assemble([adminRoutes(users, guards)]);
+    },
     init,
     store,
     async sweep() {
@@ -105,9 +138,6 @@ export function createAuth(input: AuthOptions): Auth {
       for (const provider of providers.values()) if (provider.sweep) swept[provider.type] = await provider.sweep();
       return { ...expired, providers: swept };
     },
-    users: {
-      delete: removeUser,
-      revokeSessions: context.revokeSessions,
-    },
+    users,
   };
 }

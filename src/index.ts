@@ -1,5 +1,5 @@
 export { createAuth, type Auth } from './auth.js';
-export type { AuthOptions, Logger } from './options.js';
+export type { AuthOptions, AuthHooks, Logger } from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';
@@ -7,6 +7,9 @@ export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js
 export type { RequireUserOptions } from './http/require-user.js';
 export type { AuthUser } from './http/auth-user.js';
 export type { TokenResponse } from './tokens/sessions.js';
+export type { UserManagement, ManagedUser } from './users/user-management.js';
+export type { UserListQuery } from './users/list-users.js';
+export type { PendingUser } from './users/pending-users.js';
 export type {
   UserRecord,
   IdentityRecord,

@@ -3,6 +3,7 @@
  * wrong option fails at start-up with its path in the message.
  */
 import { z } from 'zod';
+import { PROVIDER_TYPES, type IdentityRecord, type UserRecord } from './model/types.js';
 import type { Store } from './store/store.js';
 
 const seconds = (fallback: number) => z.number().int().positive().default(fallback);
@@ -66,6 +67,25 @@ const store = z.custom<Store>(
   { message: 'must be a Store (MongoStore, MemoryStore or your own implementation)' },
 );
 
+const hook = <F>() =>
+  z.custom<F>((v) => typeof v === 'function', { message: 'must be a function' }).optional();
+
+/** Awaited after the change they report is fully stored; a hook that throws is logged and changes nothing. */
+const hooks = z
+  .strictObject({
+    onUserCreated: hook<AuthHooks['onUserCreated']>(),
+    onLogin: hook<AuthHooks['onLogin']>(),
+    onLinked: hook<AuthHooks['onLinked']>(),
+    onUserDeleted: hook<AuthHooks['onUserDeleted']>(),
+  })
+  .default({});
+
+// Providers that never report an email cannot link by one.
+const emailProviders = PROVIDER_TYPES.filter((t) => t !== 'anon-user' && t !== 'api-key') as [
+  Exclude<(typeof PROVIDER_TYPES)[number], 'anon-user' | 'api-key'>,
+  ...Exclude<(typeof PROVIDER_TYPES)[number], 'anon-user' | 'api-key'>[],
+];
+
 export const optionsSchema = z.strictObject({
   store,
   tokens,
@@ -75,9 +95,33 @@ export const optionsSchema = z.strictObject({
   /** `production` refuses insecure settings; defaults to NODE_ENV. */
   environment: z.enum(['production', 'development', 'test']).optional(),
   logger: logger.optional(),
+  /**
+   * Providers whose verified email links a first login to the existing user holding the same
+   * verified email (local-userpass counts once confirmed). Off by default: an unverified email,
+   * on either side, never links.
+   */
+  linkByVerifiedEmail: z.array(z.enum(emailProviders)).default([]),
+  hooks,
   /** The clock, for tests. */
   now: z.custom<() => Date>((v) => typeof v === 'function', { message: 'must be a function returning a Date' }).optional(),
+}).superRefine((options, ctx) => {
+  options.linkByVerifiedEmail.forEach((type, i) => {
+    if (!(type in options.providers)) {
+      ctx.addIssue({ code: 'custom', path: ['linkByVerifiedEmail', i], message: `provider ${type} is not enabled` });
+    }
+  });
 });
+
+export interface AuthHooks {
+  /** A login created a new user (with its first identity). */
+  onUserCreated?: (event: { user: UserRecord; identity: IdentityRecord }) => unknown;
+  /** A login succeeded and its session started. */
+  onLogin?: (event: { user: UserRecord; identity: IdentityRecord; created: boolean }) => unknown;
+  /** An identity was added to an existing user: explicitly, or by verified email (`byEmail`). */
+  onLinked?: (event: { user: UserRecord; identity: IdentityRecord; byEmail: boolean }) => unknown;
+  /** A user and everything that belonged to it were removed. */
+  onUserDeleted?: (event: { user: UserRecord; identities: IdentityRecord[] }) => unknown;
+}
 
 export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;

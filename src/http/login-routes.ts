@@ -1,10 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
-import { resolveUser } from '../identity/resolve-user.js';
+import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
-import type { Store } from '../store/store.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
 import { parseBody } from './body.js';
@@ -17,9 +16,10 @@ const loginEnvelope = z.looseObject({
 export interface LoginDeps {
   passport: PassportInstance;
   providers: Map<string, Provider>;
-  store: Store;
+  accounts: Accounts;
   sessions: Sessions;
-  now: () => Date;
+  /** requireUser({ checkSession: true }): a link needs the current user's live session. */
+  liveUser: RequestHandler;
 }
 
 /** Looks up an enabled provider by the `:provider` path segment. */
@@ -29,7 +29,14 @@ export function enabledProvider(providers: Map<string, Provider>, req: Request):
   return provider;
 }
 
-/** `POST /providers/:provider/login`, and each provider's own routes under `/providers/<type>`. */
+/** Whether a login request asks to link (App Services clients send `?link=true` with an access token). */
+export const wantsLink = (req: Request) => req.query['link'] === 'true';
+
+/**
+ * `POST /providers/:provider/login`, and each provider's own routes under `/providers/<type>`.
+ * With `?link=true` the verified identity is added to the bearer's user, who keeps the session:
+ * the answer is a fresh access token for it, as App Services answers a link.
+ */
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
   for (const provider of deps.providers.values()) {
@@ -39,12 +46,20 @@ export function loginRoutes(deps: LoginDeps): Router {
       router.use(`/providers/${provider.type}`, own);
     }
   }
-  router.post('/providers/:provider/login', async (req, res) => {
+  const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());
+  router.post('/providers/:provider/login', currentUserWhenLinking, async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
     const verified = await authenticate(deps.passport, provider.type, req, res);
-    const { user, identities } = await resolveUser(deps.store, verified, deps.now());
-    res.json(await deps.sessions.start(user, identities, { device: options?.device }));
+    if (wantsLink(req)) {
+      await deps.accounts.link(req.user!.id, verified);
+      res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
+      return;
+    }
+    const tokens = await deps.accounts.login(verified, ({ user, identities }) =>
+      deps.sessions.start(user, identities, { device: options?.device }),
+    );
+    res.set('Cache-Control', 'no-store').json(tokens);
   });
   return router;
 }

@@ -1,15 +1,20 @@
 import { AuthError, DuplicateKeyError } from '../errors.js';
 import { newId } from '../model/ids.js';
-import { mergeIdentityData } from '../model/metadata.js';
 import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store } from '../store/store.js';
-import type { VerifiedIdentity } from './verified-identity.js';
+import { emailLinkTarget, type EmailLinkPolicy } from './email-link.js';
+import { syncUser } from './sync-user.js';
+import { identityEmail, type VerifiedIdentity } from './verified-identity.js';
 
 export interface ResolvedUser {
   user: UserRecord;
   identities: IdentityRecord[];
+  /** The identity this login used. */
+  identity: IdentityRecord;
   /** True when this login created the user. */
   created: boolean;
+  /** True when this first login joined an existing user by verified email. */
+  linkedByEmail: boolean;
 }
 
 /**
@@ -19,23 +24,35 @@ export interface ResolvedUser {
  * is inserted first under its unique (providerType, id) key, which also decides races,
  * then the user. An identity whose user is missing (a crash between the two) gets its
  * user created by the next login.
+ *
+ * With an email-link policy, a first login whose provider verified its email may join the
+ * existing user holding the same verified email instead (see email-link.ts).
  */
-export async function resolveUser(store: Store, verified: VerifiedIdentity, now: Date): Promise<ResolvedUser> {
+export async function resolveUser(
+  store: Store,
+  verified: VerifiedIdentity,
+  now: Date,
+  emailLink?: EmailLinkPolicy,
+): Promise<ResolvedUser> {
   let identity = await store.getIdentity(verified.providerType, verified.id);
-  let created = false;
+  let inserted = false;
+  let linkedByEmail = false;
   if (!identity) {
+    const target = emailLink ? await emailLinkTarget(store, emailLink, verified) : undefined;
     const fresh: IdentityRecord = {
       id: verified.id,
       providerType: verified.providerType,
-      userId: newId(now),
+      userId: target ?? newId(now),
       data: verified.data ?? {},
+      ...identityEmail(verified),
       createdAt: now,
       lastLoginAt: now,
     };
     try {
       await store.insertIdentity(fresh);
       identity = fresh;
-      created = true;
+      inserted = true;
+      linkedByEmail = target !== undefined;
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
       // A concurrent login of the same identity won; log in to its user.
@@ -44,20 +61,24 @@ export async function resolveUser(store: Store, verified: VerifiedIdentity, now:
     }
   }
 
-  const user = (await store.getUser(identity.userId)) ?? (await createUser(store, identity, verified, now));
+  let created = false;
+  let user = await store.getUser(identity.userId);
+  if (!user) ({ user, created } = await createUser(store, identity, verified, now));
   if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
 
-  if (!created) {
+  if (!inserted) {
     identity =
       (await store.updateIdentity(identity.providerType, identity.id, {
         lastLoginAt: now,
         ...(verified.data !== undefined ? { data: verified.data } : {}),
+        ...identityEmail(verified),
       })) ?? identity;
   }
-  const identities = await store.listIdentities(user.id);
-  const updated = await store.updateUser(user.id, { data: mergeIdentityData(identities), lastAuthAt: now });
-  if (!updated) throw new AuthError('InvalidSession', 'the user was deleted during login');
-  return { user: updated, identities, created };
+
+  // Also repairs what an interrupted link or unlink left stale (the anonymous flag, merged data).
+  const synced = await syncUser(store, user.id, { lastAuthAt: now });
+  if (!synced.user) throw new AuthError('InvalidSession', 'the user was deleted during login');
+  return { user: synced.user, identities: synced.identities, identity, created, linkedByEmail };
 }
 
 async function createUser(store: Store, identity: IdentityRecord, verified: VerifiedIdentity, now: Date) {
@@ -72,11 +93,11 @@ async function createUser(store: Store, identity: IdentityRecord, verified: Veri
   };
   try {
     await store.insertUser(user);
-    return user;
+    return { user, created: true };
   } catch (err) {
     if (!(err instanceof DuplicateKeyError)) throw err;
     const existing = await store.getUser(identity.userId);
     if (!existing) throw err;
-    return existing;
+    return { user: existing, created: false };
   }
 }

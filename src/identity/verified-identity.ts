@@ -1,4 +1,4 @@
-import type { Metadata, ProviderType, UserType } from '../model/types.js';
+import type { IdentityRecord, Metadata, ProviderType, UserType } from '../model/types.js';
 
 /**
  * What every provider's strategy hands on after checking a credential: who the
@@ -10,8 +10,24 @@ export interface VerifiedIdentity {
   id: string;
   /** Metadata mapped from the provider; replaces the identity's data on each login. */
   data?: Metadata | undefined;
-  /** An email the provider vouches for, and whether it verified it. */
+  /**
+   * An email the provider reports, and whether the provider itself verified that this person
+   * controls it (an OIDC `email_verified` claim that is exactly true, a confirmed registration).
+   * Only a verified email can link accounts (option `linkByVerifiedEmail`); say false when unsure.
+   */
   email?: { address: string; verified: boolean } | undefined;
   /** The type of a user created by this login. @default 'normal' */
   userType?: UserType | undefined;
+}
+
+/** The key emails are matched on: trimmed and lower-cased. */
+export function emailKey(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+/** The identity record's `email` field for a verified identity (absent when the provider reported none). */
+export function identityEmail(verified: VerifiedIdentity): Pick<IdentityRecord, 'email'> {
+  const email = verified.email;
+  if (!email || typeof email.address !== 'string' || email.address.trim() === '') return {};
+  return { email: { address: emailKey(email.address), verified: email.verified === true } };
 }

@@ -31,6 +31,12 @@ export interface Provider {
   routes?: (router: Router) => void;
   /** Removes the provider's own records (credentials, keys) of an identity that is unlinked or deleted. */
   forget?: (identity: IdentityRecord) => Promise<void>;
+  /**
+   * Drops credentials that claim this email address (lower-cased) without having proven it,
+   * such as a pending registration: run when another provider proves the address belongs to
+   * someone (option `linkByVerifiedEmail`). Returns the ids of users whose identities it removed.
+   */
+  revokeUnverifiedEmail?: (address: string) => Promise<string[]>;
   /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */
   sweep?: () => Promise<number>;
 }

@@ -90,6 +90,16 @@ export class Sessions {
     throw invalidSession('refresh token reused after rotation; session revoked');
   }
 
+  /**
+   * A new access token for a live session, saying what the user holds now (after a link):
+   * the session and its refresh token stay as they are.
+   */
+  async reissue(sessionId: string): Promise<TokenResponse> {
+    const session = await this.store.getSession(sessionId, this.now());
+    if (!session) throw invalidSession('the session has ended');
+    return this.mint(session, await this.liveUser(session));
+  }
+
   /** Ends the session a refresh token belongs to; false when there was none. */
   async endByRefreshToken(refreshToken: string): Promise<boolean> {
     const session = await this.store.findSessionByRefreshHash(sha256(refreshToken), this.now());
@@ -126,7 +136,8 @@ export class Sessions {
       sid: session.id,
       utp: user.type,
       prv: [...new Set(held.map((i) => i.providerType))],
-      anon: user.anonymous,
+      // From the identities themselves, so a flag left stale by an interrupted link never shows.
+      anon: held.length > 0 ? held.every((i) => i.providerType === 'anon-user') : user.anonymous,
     });
     return {
       access_token,

@@ -1,0 +1,44 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { AuthError } from '../errors.js';
+import type { Accounts } from '../identity/accounts.js';
+import { PROVIDER_TYPES } from '../model/types.js';
+import type { Provider } from '../providers/provider.js';
+import { authenticate, type PassportInstance } from './authenticate.js';
+import { enabledProvider } from './login-routes.js';
+import { profileOf } from './profile.js';
+
+export interface LinkDeps {
+  passport: PassportInstance;
+  providers: Map<string, Provider>;
+  accounts: Accounts;
+  /** requireUser({ checkSession: true }). */
+  liveUser: RequestHandler;
+}
+
+const providerType = z.enum(PROVIDER_TYPES);
+
+/**
+ * Linking and unlinking identities of the current user. Both answer the profile; the access
+ * token keeps its claims (provider types, anonymous) until the next refresh, as SPEC §3 says.
+ */
+export function linkRoutes(deps: LinkDeps): Router {
+  const router = Router();
+
+  // The current user is checked before the provider sees any credential.
+  router.post('/link/providers/:provider/login', deps.liveUser, async (req, res) => {
+    const provider = enabledProvider(deps.providers, req);
+    const verified = await authenticate(deps.passport, provider.type, req, res);
+    const { user, identities } = await deps.accounts.link(req.user!.id, verified);
+    res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
+  });
+
+  router.delete('/identities/:providerType/:id', deps.liveUser, async (req, res) => {
+    const type = providerType.safeParse(req.params['providerType']);
+    if (!type.success) throw new AuthError('NotFound', 'identity not found');
+    const { user, identities } = await deps.accounts.unlink(req.user!.id, type.data, String(req.params['id']));
+    res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
+  });
+
+  return router;
+}

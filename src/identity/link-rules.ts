@@ -1,0 +1,28 @@
+import { AuthError } from '../errors.js';
+import type { IdentityRecord } from '../model/types.js';
+import type { VerifiedIdentity } from './verified-identity.js';
+
+const notAllowed = (message: string) => new AuthError('LinkNotAllowed', message);
+
+/**
+ * App Services' rules for adding an identity to an existing user: never an anonymous identity,
+ * never a second email/password identity, and an email/password identity only once confirmed.
+ * Server API keys make server users of their own and never join a person's account.
+ */
+export function assertLinkable(verified: VerifiedIdentity, held: IdentityRecord[]): void {
+  if (verified.providerType === 'anon-user') throw notAllowed('linking an anonymous identity is not allowed');
+  if (verified.userType === 'server') throw notAllowed('a server API key cannot be linked to a user');
+  if (verified.providerType === 'local-userpass') {
+    if (verified.email && verified.email.verified !== true) {
+      throw new AuthError('UserPending', 'confirm the email address before linking it');
+    }
+    if (held.some((i) => i.providerType === 'local-userpass' && i.id !== verified.id)) {
+      throw notAllowed('linking a local-userpass identity is not allowed when one is already linked');
+    }
+  }
+}
+
+/** Whether every identity is anonymous: what makes a user anonymous (and swept when inactive). */
+export function onlyAnonymous(identities: IdentityRecord[]): boolean {
+  return identities.length > 0 && identities.every((i) => i.providerType === 'anon-user');
+}
