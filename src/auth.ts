@@ -63,7 +63,7 @@ export function createAuth(input: AuthOptions): Auth {
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
   const revokeSessions = (userId: string) => sessions.revokeAllOfUser(userId);
   const removeUser = (userId: string) => deleteUser({ store, revokeSessions, forget, hooks, logger }, userId);
-  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now });
+  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now, logger });
   const liveUser = requireUser({ checkSession: true });
   const context: ProviderContext = {
     store,

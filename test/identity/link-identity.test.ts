@@ -6,7 +6,7 @@ import { unlinkIdentity } from '../../src/identity/unlink-identity.js';
 import type { VerifiedIdentity } from '../../src/identity/verified-identity.js';
 import type { IdentityRecord } from '../../src/model/types.js';
 import type { Store } from '../../src/store/store.js';
-import { testStores } from '../support/stores.js';
+import { storeCases } from '../support/stores.js';
 
 const T0 = new Date('2026-06-01T00:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
@@ -29,10 +29,11 @@ async function rejection(promise: Promise<unknown>): Promise<AuthError> {
   return err as AuthError;
 }
 
-describe.each(testStores('link-identity'))('linking identities (%s)', (_name, makeStore) => {
+describe.each(storeCases('link-identity'))('linking identities ()', ({ make }) => {
   let store: Store;
   beforeEach(async () => {
-    store = await makeStore();
+    store = make();
+    await store.init();
   });
 
   it('adds the identity to the current user and merges its data into the user’s', async () => {
@@ -146,12 +147,13 @@ describe.each(testStores('link-identity'))('linking identities (%s)', (_name, ma
   });
 });
 
-describe.each(testStores('unlink-identity'))('unlinking identities (%s)', (_name, makeStore) => {
+describe.each(storeCases('unlink-identity'))('unlinking identities ()', ({ make }) => {
   let store: Store;
   let forgotten: IdentityRecord[];
   const forget = async (identity: IdentityRecord) => void forgotten.push(identity);
   beforeEach(async () => {
-    store = await makeStore();
+    store = make();
+    await store.init();
     forgotten = [];
   });
 

@@ -1,24 +1,20 @@
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import type { Store } from '../../src/store/store.js';
+import { MemoryStore, MongoStore, type Store } from '../../src/index.js';
 import { mongoServerName, useTestDb } from './mongo.js';
 
+export interface StoreCase {
+  name: string;
+  make: () => Store;
+}
+
 /**
- * The stores a test file runs against, for `describe.each`: MongoStore on the test server
- * (fresh collections per call) and MemoryStore. Call at the top of the file.
+ * The stores an HTTP test file runs against: MongoStore on the test server (each call a
+ * fresh set of collections in the file's database) and MemoryStore.
  */
-export function testStores(label: string): [name: string, make: () => Promise<Store>][] {
+export function storeCases(label: string): StoreCase[] {
   const db = useTestDb(label);
   let n = 0;
   return [
-    [
-      `MongoStore on ${mongoServerName}`,
-      async () => {
-        const store = new MongoStore({ db: db(), collectionPrefix: `s${n++}_` });
-        await store.init();
-        return store;
-      },
-    ],
-    ['MemoryStore', async () => new MemoryStore()],
+    { name: `MongoStore on ${mongoServerName}`, make: () => new MongoStore({ db: db(), collectionPrefix: `s${n++}_` }) },
+    { name: 'MemoryStore', make: () => new MemoryStore() },
   ];
 }
