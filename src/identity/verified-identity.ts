@@ -20,9 +20,9 @@ export interface VerifiedIdentity {
   userType?: UserType | undefined;
 }
 
-/** The key emails are matched on: trimmed and lower-cased. */
+/** The key emails are matched on: trimmed, NFC, lower-cased (as local-userpass keys its accounts). */
 export function emailKey(address: string): string {
-  return address.trim().toLowerCase();
+  return address.trim().normalize('NFC').toLowerCase();
 }
 
 /** The identity record's `email` field for a verified identity (absent when the provider reported none). */
