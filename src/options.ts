@@ -45,9 +45,23 @@ const anonUser = z.strictObject({
   inactiveTtl: seconds(90 * DAY),
 });
 
+const apiKey = z.strictObject({
+  /** Most user API keys one user may hold. */
+  maxKeysPerUser: z.number().int().positive().default(20),
+  /** Most server API keys (each has a server user of its own). */
+  maxServerKeys: z.number().int().positive().default(100),
+  /** A key's `lastUsedAt` is written at most once per this many seconds, so a busy key is not a write per use. */
+  lastUsedResolution: z.number().int().min(0).default(60),
+  /** `requireUser({ apiKeys: true })`: verified keys kept in memory (0 disables the cache). */
+  requestCacheSize: z.number().int().min(0).default(10_000),
+  /** How long a verified key is trusted without a store read, milliseconds: a key disabled by another process stops working within this time. */
+  requestCacheMs: z.number().int().min(0).default(5_000),
+});
+
 /** Options of each provider; a provider is enabled by its presence. */
 export const providerSchemas = {
   'anon-user': anonUser,
+  'api-key': apiKey,
 } as const;
 
 const providers = z.strictObject(
