@@ -117,6 +117,38 @@ describe.each(stores)('requireUser({ apiKeys: true }), %s', (_server, makeStore)
   });
 });
 
+describe('requireUser({ apiKeys: true }) while a key is being verified', () => {
+  it('does not let a request that follows a disable join a verification begun before it', async () => {
+    const store = new MemoryStore();
+    const t = withKeyRoutes(apiKeyApp(store));
+    const alice = await permanentUser(t);
+    const { _id: id, key } = await createKey(t, alice, 'slow');
+    // Hold the first key lookup until released.
+    let release!: () => void;
+    let entered!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const reached = new Promise<void>((r) => (entered = r));
+    const find = store.findApiKeyByHash.bind(store);
+    let calls = 0;
+    store.findApiKeyByHash = async (hash) => {
+      const record = await find(hash);
+      if (calls++ === 0) {
+        entered();
+        await held;
+      }
+      return record;
+    };
+    const first = request(t.app).get('/service').set(apiKeyHeader(key)).then((r) => r.status);
+    await reached;
+    await request(t.app).put(`/auth/api_keys/${id}/disable`).set(bearer(alice.access)).expect(204);
+    const second = request(t.app).get('/service').set(apiKeyHeader(key)).then((r) => r.status);
+    expect(await second).toBe(401);
+    release();
+    expect(await first).toBe(200); // it was verified before the disable
+    await request(t.app).get('/service').set(apiKeyHeader(key)).expect(401); // and was not cached
+  });
+});
+
 describe('requireUser({ apiKeys: true }) setup', () => {
   it('throws a TypeError when the api-key provider is not enabled', () => {
     const t = createTestApp({ store: new MemoryStore(), providers: { 'anon-user': {} } });

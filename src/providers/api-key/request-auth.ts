@@ -22,7 +22,8 @@ const copy = (user: AuthUser): AuthUser => ({ ...user, providers: [...user.provi
  * identities, read once however many requests with that key arrive meanwhile.
  */
 export class ApiKeyRequests {
-  private readonly pending = new Map<string, Promise<AuthUser>>();
+  /** Verifications under way, by key hash, with the cache generation they started in. */
+  private readonly pending = new Map<string, { begun: number; loading: Promise<AuthUser> }>();
 
   constructor(
     private readonly ctx: ProviderContext,
@@ -35,16 +36,20 @@ export class ApiKeyRequests {
     const hash = hashApiKey(key);
     const cached = this.cache.get(hash);
     if (cached) return Promise.resolve(copy(cached));
-    let loading = this.pending.get(hash);
-    if (!loading) {
-      loading = this.load(key, hash).finally(() => this.pending.delete(hash));
-      this.pending.set(hash, loading);
+    // Join a verification under way, unless a key or user was forgotten since it began.
+    const begun = this.cache.begin();
+    let pending = this.pending.get(hash);
+    if (pending?.begun !== begun) {
+      const loading = this.load(key, hash, begun).finally(() => {
+        if (this.pending.get(hash)?.loading === loading) this.pending.delete(hash);
+      });
+      pending = { begun, loading };
+      this.pending.set(hash, pending);
     }
-    return loading.then(copy, (err: unknown) => Promise.reject(challenge(err)));
+    return pending.loading.then(copy, (err: unknown) => Promise.reject(challenge(err)));
   }
 
-  private async load(key: string, hash: string): Promise<AuthUser> {
-    const begun = this.cache.begin();
+  private async load(key: string, hash: string, begun: number): Promise<AuthUser> {
     const record = await checkApiKey(this.ctx, key, this.lastUsedResolution);
     const [user, identities] = await Promise.all([
       this.ctx.store.getUser(record.userId),
