@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createAuth, MemoryStore, type AuthOptions } from '../src/index.js';
 import { MemoryLogger, testSigningKey } from './support/app.js';
@@ -62,10 +64,16 @@ describe('createAuth options', () => {
       }
     });
 
-    it('generates an ephemeral key with a warning in development', () => {
+    it('generates an ephemeral key with a warning in development, and accepts the tokens it signs', async () => {
       const logger = new MemoryLogger();
-      createAuth({ ...base(), tokens: {}, logger, environment: 'development' });
+      const auth = createAuth({ ...base(), tokens: {}, logger, environment: 'development' });
       expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('ephemeral'))).toBe(true);
+
+      const app = express().use('/auth', auth.router);
+      const login = await request(app).post('/auth/providers/anon-user/login').send({});
+      const profile = await request(app).get('/auth/profile').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(profile.status).toBe(200);
+      expect(profile.body.user_id).toBe(login.body.user_id);
     });
 
     it('refuses to start without a key in production', () => {
