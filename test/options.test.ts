@@ -76,6 +76,16 @@ describe('createAuth options', () => {
       expect(profile.body.user_id).toBe(login.body.user_id);
     });
 
+    it('applies the token defaults when tokens is omitted altogether', async () => {
+      const { tokens: _omitted, ...rest } = base();
+      const app = express().use('/auth', createAuth({ ...rest, environment: 'development' }).router);
+      const login = await request(app).post('/auth/providers/anon-user/login').send({});
+      expect(login.status).toBe(200);
+      expect(login.body.expires_in).toBe(1800);
+      const claims = JSON.parse(Buffer.from(login.body.access_token.split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ iss: 'express-auth-providers', aud: 'express-auth-providers' });
+    });
+
     it('refuses to start without a key in production', () => {
       expect(() => createAuth({ ...base(), tokens: {}, environment: 'production' })).toThrow(
         /signingKeys is required in production/,
