@@ -52,10 +52,55 @@ export async function compare(title, cases, { rounds = 3, seconds = 4 } = {}) {
     const s = samples.get(c.name);
     return { name: c.name, rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)) };
   });
+  printTable(`${title}  (${rounds} rounds × ${seconds} s, median)`, rows);
+  return rows;
+}
+
+/**
+ * A closed loop for flows autocannon cannot replay (each refresh needs the token the
+ * previous one returned): `concurrency` workers each call `step(worker)` until `seconds`
+ * pass. Resolves with completed steps per second and the p99 step latency.
+ */
+export async function loop({ seconds = 4, concurrency = 16, step }) {
+  const end = performance.now() + seconds * 1000;
+  const latencies = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        await step(worker);
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / seconds, p99: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0) };
+}
+
+/** Prints rows `{ name, rps, p99 }` as a table of ratios to the first. */
+export function printTable(title, rows) {
   const base = rows[0].rps;
-  console.log(`\n${title}  (${rounds} rounds × ${seconds} s, median)`);
+  console.log(`\n${title}`);
   console.log('| case | req/s | p99 ms | ratio to baseline |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${(r.rps / base).toFixed(3)} |`);
-  return rows;
+}
+
+/** A MongoDB-compatible server for benchmarks: MONGODB_URI, else FerretDB started here (as the tests do). */
+export async function mongoUri() {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ferretdb-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const pid = Number(execFileSync('bash', ['scripts/ferretdb.sh', 'start', dir, String(port)], { encoding: 'utf8' }).trim());
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    stop: async () => {
+      process.kill(pid);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
