@@ -64,6 +64,7 @@ export function createAuth(input: AuthOptions): Auth {
     check,
     cacheSize: options.tokens.verifiedTokenCacheSize,
     now,
+    logger,
     apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
   });
   const context: ProviderContext = {

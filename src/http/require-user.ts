@@ -6,6 +6,8 @@ import type { SessionCheck } from '../tokens/session-check.js';
 import { Lru } from '../util/lru.js';
 import type { AuthUser } from './auth-user.js';
 import { apiKeyCredential, bearerToken } from './bearer.js';
+import { sendError } from './error-handler.js';
+import type { Logger } from '../options.js';
 
 /** Authenticates the key of an `Authorization: ApiKey <key>` header, or throws an AuthError. */
 export type ApiKeyAuthenticator = (key: string) => Promise<AuthUser>;
@@ -45,6 +47,7 @@ export function createRequireUser(deps: {
   check: SessionCheck;
   cacheSize: number;
   now: () => Date;
+  logger: Logger;
   /** The api-key provider's request authenticator, when that provider is enabled. */
   apiKeys?: () => ApiKeyAuthenticator | undefined;
 }) {
@@ -81,7 +84,8 @@ export function createRequireUser(deps: {
       return { id: claims.sub, type: claims.utp, providers: claims.prv, anonymous: claims.anon, sessionId: claims.sid };
     }
 
-    return async function requireUserMiddleware(req: Request, _res: Response, next: NextFunction) {
+    // Host routes have their own error handling, so the guard answers its refusals itself.
+    return async function requireUserMiddleware(req: Request, res: Response, next: NextFunction) {
       try {
         const key = apiKeyUser && apiKeyCredential(req);
         const user = key ? await apiKeyUser(key) : await tokenUser(req);
@@ -92,10 +96,10 @@ export function createRequireUser(deps: {
         }
         if (predicate && !(await predicate(user, req))) throw forbidden('access denied');
         req.user = user;
-        next();
       } catch (err) {
-        next(err);
+        return sendError(err, req, res, deps.logger);
       }
+      next();
     };
   };
 }

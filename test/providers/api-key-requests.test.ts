@@ -1,27 +1,22 @@
-import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AuthError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { apiKeyApp, apiKeyStores, bearer, createKey, permanentUser, type TestUser } from './api-key.helpers.js';
+import { apiKeyApp, bearer, createKey, permanentUser, type TestUser } from './api-key.helpers.js';
+import { storeCases } from '../support/stores.js';
 
-const stores = apiKeyStores('apikey_requests');
+const stores = storeCases('apikey_requests');
 const apiKeyHeader = (key: string) => ({ Authorization: `ApiKey ${key}` });
 
-/** The test app plus host routes that accept API keys, and a host error handler answering JSON. */
+/** The test app plus host routes that accept API keys. */
 function withKeyRoutes(t: TestApp): TestApp {
   t.app.get('/service', t.auth.requireUser({ apiKeys: true }), (req, res) => void res.json({ user: req.user }));
   t.app.get('/servers-only', t.auth.requireUser({ apiKeys: true, types: ['server'] }), (_req, res) => void res.json({}));
-  t.app.use(((err, _req, res, _next) => {
-    if (!(err instanceof AuthError)) throw err;
-    res.status(err.status).set(err.headers).json(err.toJSON());
-  }) satisfies ErrorRequestHandler);
   return t;
 }
 
-describe.each(stores)('requireUser({ apiKeys: true }), %s', (_server, makeStore) => {
+describe.each(stores)('requireUser({ apiKeys: true }), $name', ({ make: makeStore }) => {
   let store: Store;
   let t: TestApp;
   let alice: TestUser;

@@ -4,14 +4,15 @@ import { AuthError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { apiKeyApp, apiKeyStores, bearer, createKey, loginWithKey, permanentUser } from './api-key.helpers.js';
+import { apiKeyApp, bearer, createKey, loginWithKey, permanentUser } from './api-key.helpers.js';
+import { storeCases } from '../support/stores.js';
 
-const stores = apiKeyStores('apikey_server');
+const stores = storeCases('apikey_server');
 
 const rejectsWith = (promise: Promise<unknown>, code: string) =>
   expect(promise).rejects.toSatisfy((err) => err instanceof AuthError && err.code === code);
 
-describe.each(stores)('api-key server keys, %s', (_server, makeStore) => {
+describe.each(stores)('api-key server keys, $name', ({ make: makeStore }) => {
   let store: Store;
   let t: TestApp;
   beforeEach(() => {

@@ -1,19 +1,6 @@
 import request from 'supertest';
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { mongoServerName, useTestDb } from '../support/mongo.js';
-
-/** The stores the api-key HTTP tests run against: MongoStore on the test server, and MemoryStore. */
-export function apiKeyStores(label: string): [string, () => Store][] {
-  const db = useTestDb(label);
-  let n = 0;
-  return [
-    [`MongoStore on ${mongoServerName}`, () => new MongoStore({ db: db(), collectionPrefix: `k${n++}_` })],
-    ['MemoryStore', () => new MemoryStore()],
-  ];
-}
 
 export function apiKeyApp(store: Store, apiKey: Record<string, unknown> = {}): TestApp {
   return createTestApp({ store, providers: { 'anon-user': {}, 'api-key': apiKey } });

@@ -7,17 +7,17 @@ import type { TestApp } from '../support/app.js';
 import {
   anonymousUser,
   apiKeyApp,
-  apiKeyStores,
   bearer,
   createKey,
   loginWithKey,
   permanentUser,
   type TestUser,
 } from './api-key.helpers.js';
+import { storeCases } from '../support/stores.js';
 
-const stores = apiKeyStores('apikey_user');
+const stores = storeCases('apikey_user');
 
-describe.each(stores)('api-key user keys, %s', (_server, makeStore) => {
+describe.each(stores)('api-key user keys, $name', ({ make: makeStore }) => {
   let store: Store;
   let t: TestApp;
   let alice: TestUser;
@@ -261,7 +261,7 @@ describe.each(stores)('api-key user keys, %s', (_server, makeStore) => {
   });
 });
 
-describe.each(stores.slice(0, 1))('api-key concurrent creation, %s', (_server, makeStore) => {
+describe.each(stores)('api-key concurrent creation, $name', ({ make: makeStore }) => {
   it('creates all 20 of 20 parallel creations', async () => {
     const t = apiKeyApp(makeStore());
     const user = await permanentUser(t);
