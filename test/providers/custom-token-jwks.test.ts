@@ -37,7 +37,7 @@ describe.each(testStores('custom_token_jwks'))('custom-token with a jwksUri, on 
     return { sub, aud: 'app', iat: now, exp: now + 300 };
   };
   // One listening server for the test: a thousand logins need not start a thousand.
-  const login = async (key: Pick<TestKey, 'alg' | 'kid' | 'privateKey'>) =>
+  const login = async (key: Pick<TestKey, 'alg' | 'privateKey'> & { kid: string | undefined }) =>
     request(server).post(LOGIN).send({ token: await signToken(key, claims()) });
 
   beforeAll(async () => {
@@ -106,6 +106,15 @@ describe.each(testStores('custom_token_jwks'))('custom-token with a jwksUri, on 
     expect(old.body.error).toBe('invalid custom auth token: no key matches the token');
     // The identity is the sub's, whichever key signed.
     expect((await login(k2)).body.user_id).toBe(rotated.body.user_id);
+  });
+
+  it('tries each key of the set that fits a token without kid', async () => {
+    jwks.keys = [k1.publicJwk, k2.publicJwk];
+    expect((await login({ ...k2, kid: undefined })).status).toBe(200);
+    expect((await login({ ...k1, kid: undefined })).status).toBe(200);
+    const stranger = await asymmetricKey('EdDSA', 'k3');
+    const res = await login({ ...stranger, kid: undefined });
+    expect(res.body).toEqual({ error: 'invalid custom auth token: signature verification failed', error_code: 'AuthError' });
   });
 
   it('answers 503 while the set cannot be fetched (error or time-out), and recovers without a restart', async () => {
