@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthError, MemoryStore, type CustomFunctionAuthenticate, type CustomFunctionContext } from '../../src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { testStores, type StoreCase } from '../support/stores.js';
+import { storeCases, type StoreCase } from '../support/stores.js';
 
 const LOGIN = '/auth/providers/custom-function/login';
 
@@ -18,7 +18,7 @@ async function profile(t: TestApp, accessToken: string) {
 
 const refusal = { error: 'custom function authentication failed', error_code: 'AuthError' };
 
-describe.each(testStores('custom_function'))('custom-function on $name', (store) => {
+describe.each(storeCases('custom_function'))('custom-function on $name', (store) => {
   describe('a login the function accepts', () => {
     it('makes a string id the identity id (not the user id): a new id creates a user, a known one logs it in', async () => {
       const t = appWith(store, (payload) => `emp-${String(payload['employeeId'])}`);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { asymmetricKey, signToken, type TestKey } from '../support/custom-tokens.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { JwksServer } from '../support/jwks-server.js';
-import { testStores } from '../support/stores.js';
+import { storeCases } from '../support/stores.js';
 
 const LOGIN = '/auth/providers/custom-token/login';
 const COOLDOWN = 30_000;
@@ -26,7 +26,7 @@ async function inBatches(count: number, width: number, task: (i: number) => Prom
   }
 }
 
-describe.each(testStores('custom_token_jwks'))('custom-token with a jwksUri, on $name', (store) => {
+describe.each(storeCases('custom_token_jwks'))('custom-token with a jwksUri, on $name', (store) => {
   let k1: TestKey, k2: TestKey;
   let jwks: JwksServer;
   let t: TestApp;

@@ -5,7 +5,7 @@ import { MemoryStore, type AuthOptions } from '../../src/index.js';
 import { asymmetricKey, b64, hmacSecret, signToken, type TestKey } from '../support/custom-tokens.js';
 import { createTestApp, TestClock, type TestApp } from '../support/app.js';
 import { JwksServer } from '../support/jwks-server.js';
-import { testStores, type StoreCase } from '../support/stores.js';
+import { storeCases, type StoreCase } from '../support/stores.js';
 
 type CustomTokenOptions = NonNullable<AuthOptions['providers']['custom-token']>;
 
@@ -34,7 +34,7 @@ function expectRefused(res: request.Response, reason: string | RegExp) {
   expect(res.body.error).toMatch(typeof reason === 'string' ? `invalid custom auth token: ${reason}` : reason);
 }
 
-describe.each(testStores('custom_token'))('custom-token on $name', (store) => {
+describe.each(storeCases('custom_token'))('custom-token on $name', (store) => {
   let rsa: TestKey, ec: TestKey, ed: TestKey, stranger: TestKey;
   let jwks: JwksServer;
   let t: TestApp;

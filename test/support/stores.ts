@@ -1,19 +1,16 @@
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import type { Store } from '../../src/store/store.js';
+import { MemoryStore, MongoStore, type Store } from '../../src/index.js';
 import { mongoServerName, useTestDb } from './mongo.js';
 
 export interface StoreCase {
   name: string;
-  /** A fresh, empty store (its own collections on the MongoDB server). */
   make: () => Store;
 }
 
 /**
- * The stores HTTP tests run against, for `describe.each`: MongoStore on the test server
- * (its own database for the calling file) and MemoryStore.
+ * The stores an HTTP test file runs against: MongoStore on the test server (each call a
+ * fresh set of collections in the file's database) and MemoryStore.
  */
-export function testStores(label: string): StoreCase[] {
+export function storeCases(label: string): StoreCase[] {
   const db = useTestDb(label);
   let n = 0;
   return [
