@@ -39,7 +39,8 @@ const tokens = z
     /** How long `requireUser({ checkSession: true })` trusts a session check, milliseconds. */
     sessionCheckCacheMs: z.number().int().min(0).default(5_000),
   })
-  .default({} as never);
+  // prefault, not default: zod 4 returns a default as is, skipping the field defaults above.
+  .prefault({});
 
 const anonUser = z.strictObject({
   /** Anonymous users inactive this long are removed by `auth.sweep()`, seconds. */
