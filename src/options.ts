@@ -106,7 +106,7 @@ const customToken = z
         cacheMaxAge: milliseconds(10 * 60_000),
         timeoutDuration: milliseconds(5_000),
       })
-      .default({} as never),
+      .prefault({}),
     /** Expected `aud`: a string or a list. */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** With a list of audiences: true accepts a token naming any one of them, false (App Services' default) requires all. */

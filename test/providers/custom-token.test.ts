@@ -330,3 +330,20 @@ describe('custom-token start-up checks', () => {
     expect(res.body).toEqual([{ name: 'custom-token', type: 'custom-token' }]);
   });
 });
+
+describe('custom-token defaults', () => {
+  it('applies the documented defaults, including the JWK set fetch settings when jwksFetch is omitted', async () => {
+    const { parseOptions } = await import('../../src/options.js');
+    const parsed = parseOptions({
+      store: new MemoryStore(),
+      providers: { 'custom-token': { algorithms: ['RS256'], jwksUri: 'https://idp.test/jwks', audience: 'app' } },
+    });
+    expect(parsed.providers['custom-token']).toMatchObject({
+      jwksFetch: { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 },
+      requireAnyAudience: false,
+      clockTolerance: 30,
+      maxTokenLength: 16_384,
+      metadataFields: [],
+    });
+  });
+});
