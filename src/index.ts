@@ -1,5 +1,11 @@
 export { createAuth, type Auth } from './auth.js';
-export type { AuthOptions, Logger } from './options.js';
+export type {
+  AuthOptions,
+  Logger,
+  CustomFunctionAuthenticate,
+  CustomFunctionContext,
+  CustomFunctionResult,
+} from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';
