@@ -4,6 +4,7 @@ import type { IdentityRecord } from './model/types.js';
 import { parseOptions, type AuthOptions, type Logger } from './options.js';
 import type { Provider, ProviderContext } from './providers/provider.js';
 import { providerModules } from './providers/registry.js';
+import { apiKeyRequestAuthenticator, serverApiKeys } from './providers/api-key/index.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
 import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
@@ -63,7 +64,14 @@ export function createAuth(input: AuthOptions): Auth {
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
   const revokeSessions = (userId: string) => sessions.revokeAllOfUser(userId);
   const removeUser = (userId: string) => deleteUser({ store, revokeSessions, forget, hooks, logger }, userId);
-  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now, logger });
+  const requireUser = createRequireUser({
+    access,
+    check,
+    cacheSize: options.tokens.verifiedTokenCacheSize,
+    now,
+    logger,
+    apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
+  });
   const liveUser = requireUser({ checkSession: true });
   const context: ProviderContext = {
     store,
@@ -101,7 +109,14 @@ export function createAuth(input: AuthOptions): Auth {
       },
     },
   });
-  const users = createUserManagement({ store, now, deleteUser: removeUser, revokeSessions, normaliseEmail });
+  const users = createUserManagement({
+    store,
+    now,
+    deleteUser: removeUser,
+    revokeSessions,
+    normaliseEmail,
+    apiKeys: serverApiKeys(providers.get('api-key')),
+  });
 
   let initialised: Promise<void> | undefined;
   const init = () => {

@@ -1,10 +1,18 @@
 export { createAuth, type Auth } from './auth.js';
-export type { AuthOptions, AuthHooks, Logger } from './options.js';
+export type {
+  AuthOptions,
+  AuthHooks,
+  Logger,
+  CustomFunctionAuthenticate,
+  CustomFunctionContext,
+  CustomFunctionResult,
+} from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
 export type { RequireUserOptions } from './http/require-user.js';
+export type { ServerApiKey, ServerApiKeys } from './providers/api-key/index.js';
 export type { AuthUser } from './http/auth-user.js';
 export type { TokenResponse } from './tokens/sessions.js';
 export type { UserManagement, ManagedUser } from './users/user-management.js';

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createAuth, MemoryStore, type AuthOptions } from '../src/index.js';
 import { MemoryLogger, testSigningKey } from './support/app.js';
@@ -62,10 +64,26 @@ describe('createAuth options', () => {
       }
     });
 
-    it('generates an ephemeral key with a warning in development', () => {
+    it('generates an ephemeral key with a warning in development, and accepts the tokens it signs', async () => {
       const logger = new MemoryLogger();
-      createAuth({ ...base(), tokens: {}, logger, environment: 'development' });
+      const auth = createAuth({ ...base(), tokens: {}, logger, environment: 'development' });
       expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('ephemeral'))).toBe(true);
+
+      const app = express().use('/auth', auth.router);
+      const login = await request(app).post('/auth/providers/anon-user/login').send({});
+      const profile = await request(app).get('/auth/profile').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(profile.status).toBe(200);
+      expect(profile.body.user_id).toBe(login.body.user_id);
+    });
+
+    it('applies the token defaults when tokens is omitted altogether', async () => {
+      const { tokens: _omitted, ...rest } = base();
+      const app = express().use('/auth', createAuth({ ...rest, environment: 'development' }).router);
+      const login = await request(app).post('/auth/providers/anon-user/login').send({});
+      expect(login.status).toBe(200);
+      expect(login.body.expires_in).toBe(1800);
+      const claims = JSON.parse(Buffer.from(login.body.access_token.split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ iss: 'express-auth-providers', aud: 'express-auth-providers' });
     });
 
     it('refuses to start without a key in production', () => {

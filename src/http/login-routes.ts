@@ -33,8 +33,8 @@ export function enabledProvider(providers: Map<string, Provider>, req: Request):
 export const wantsLink = (req: Request) => req.query['link'] === 'true';
 
 /**
- * `POST /providers/:provider/login`, and each provider's own routes under `/providers/<type>`.
- * With `?link=true` the verified identity is added to the bearer's user, who keeps the session:
+ * `POST /providers/:provider/login`, and each provider's own routes (under `/providers/<type>`,
+ * or at the root). With `?link=true` the verified identity is added to the bearer's user, who keeps the session:
  * the answer is a fresh access token for it, as App Services answers a link.
  */
 export function loginRoutes(deps: LoginDeps): Router {
@@ -44,6 +44,11 @@ export function loginRoutes(deps: LoginDeps): Router {
       const own = Router();
       provider.routes(own);
       router.use(`/providers/${provider.type}`, own);
+    }
+    if (provider.rootRoutes) {
+      const own = Router();
+      provider.rootRoutes(own);
+      router.use(own);
     }
   }
   const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());

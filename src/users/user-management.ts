@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import { PROVIDER_TYPES, type IdentityRecord, type ProviderType, type UserRecord } from '../model/types.js';
+import type { ServerApiKeys } from '../providers/api-key/server-keys.js';
 import type { Store } from '../store/store.js';
 import { listUsers, type UserListQuery } from './list-users.js';
 import { pendingUsers, type PendingUsers } from './pending-users.js';
@@ -26,6 +27,8 @@ export interface UserManagement {
   /** Replaces the host-owned `customData` document (undefined removes it); null for an unknown user. */
   setCustomData(id: string, doc: Record<string, unknown> | undefined): Promise<ManagedUser | null>;
   pending: PendingUsers;
+  /** Server API keys; each call fails with `ProviderNotEnabled` when api-key is off. */
+  apiKeys: ServerApiKeys;
 }
 
 export interface UserManagementDeps {
@@ -34,6 +37,7 @@ export interface UserManagementDeps {
   deleteUser: (id: string) => Promise<boolean>;
   revokeSessions: (id: string) => Promise<number>;
   normaliseEmail: (email: string) => string;
+  apiKeys: ServerApiKeys;
 }
 
 const id = z.string().min(1).max(1024);
@@ -87,5 +91,6 @@ export function createUserManagement(deps: UserManagementDeps): UserManagement {
       return withIdentities(user);
     },
     pending: pendingUsers(deps),
+    apiKeys: deps.apiKeys,
   };
 }
