@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PROVIDER_TYPES, type IdentityRecord, type UserRecord } from './model/types.js';
 import type { Store } from './store/store.js';
-import { compileMetadataField } from './model/claim-paths.js';
+import { compileMetadataField, parseClaimPath } from './model/claim-paths.js';
 
 const seconds = (fallback: number) => z.number().int().positive().default(fallback);
 const DAY = 86_400;
@@ -103,6 +103,16 @@ const verificationKey = z.union([
   z.looseObject({ kty: z.enum(['RSA', 'EC', 'OKP', 'oct']), kid: z.string().min(1).optional(), alg: z.string().optional() }),
 ]);
 
+/** A claim path (`user.email`, `\.` escaping a dot), parsed into its segments at start-up. */
+const claimPath = z.string().min(1).max(256).transform((name, ctx) => {
+  try {
+    return parseClaimPath(name);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 const customToken = z
   .strictObject({
     /** Accepted `alg` values: HMAC (HS*) or asymmetric ones, never both; `none` is never accepted. */
@@ -132,6 +142,14 @@ const customToken = z
     /** Longer tokens are refused before they are parsed, characters. */
     maxTokenLength: z.number().int().min(256).max(1_000_000).default(16_384),
     metadataFields,
+    /**
+     * The claims that carry the user's email and whether the token's issuer verified it
+     * (claim paths). Only an email whose verified claim is exactly `true` can link accounts
+     * (`linkByVerifiedEmail`); without this option the token reports no email.
+     */
+    email: z
+      .strictObject({ claim: claimPath.default(['email']), verifiedClaim: claimPath.default(['email_verified']) })
+      .optional(),
   })
   .superRefine((o, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -174,8 +192,16 @@ export interface CustomFunctionContext {
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** A string id, `{ id }` or `{ id, name }` logs in; `null`/`undefined` or a throw refuses. */
-export type CustomFunctionResult = string | { id: string; name?: string | undefined } | null | undefined;
+/**
+ * A string id, `{ id }` or `{ id, name }` logs in; `null`/`undefined` or a throw refuses.
+ * `email` (with `emailVerified: true` only when the host has proven the user controls it)
+ * lets the login link accounts by verified email (`linkByVerifiedEmail`).
+ */
+export type CustomFunctionResult =
+  | string
+  | { id: string; name?: string | undefined; email?: string | undefined; emailVerified?: boolean | undefined }
+  | null
+  | undefined;
 
 export type CustomFunctionAuthenticate = (
   payload: Record<string, unknown>,

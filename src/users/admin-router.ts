@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import { PROVIDER_TYPES } from '../model/types.js';
+import type { ServerApiKey } from '../providers/api-key/server-keys.js';
 import type { ManagedUser, UserManagement } from './user-management.js';
 
 /** A user as the admin API shows it (snake_case on the wire, like the rest of the API). */
@@ -19,6 +20,18 @@ export function adminView(user: ManagedUser) {
   };
 }
 
+/** A server API key as the admin API shows it (the secret only in the creation answer). */
+function serverKeyView(key: ServerApiKey) {
+  return {
+    _id: key.id,
+    name: key.name,
+    user_id: key.userId,
+    disabled: key.disabled,
+    created_at: key.createdAt.toISOString(),
+    ...(key.lastUsedAt ? { last_used_at: key.lastUsedAt.toISOString() } : {}),
+  };
+}
+
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const count = z.string().regex(/^[0-9]{1,4}$/, 'must be a number').transform(Number);
 // Query values are plain strings; a repeated parameter (an array) is refused.
@@ -33,6 +46,7 @@ const listQuery = z.strictObject({
 });
 const pageQuery = z.strictObject({ limit: count.optional(), after: z.string().optional() });
 const customData = z.record(z.string(), z.unknown());
+const createKeyBody = z.object({ name: z.string() });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -45,8 +59,8 @@ const param = (req: Request, name: string) => String(req.params[name]);
 const notFound = () => new AuthError('UserNotFound', 'user not found');
 
 /**
- * The admin API over HTTP: `auth.users` behind the host's guard (e.g. a server API key user).
- * Paths follow App Services' admin API where it has one.
+ * The admin API over HTTP: `auth.users` (server API keys included) behind the host's guard
+ * (e.g. a server API key user). Paths follow App Services' admin API where it has one.
  */
 export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Router {
   const router = Router();
@@ -114,6 +128,34 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
 
   router.delete('/user_registrations/by_email/:email', async (req, res) => {
     if (!(await users.pending.delete(param(req, 'email')))) throw notFound();
+    res.status(204).end();
+  });
+
+  router.get('/api_keys', async (_req, res) => {
+    res.json((await users.apiKeys.list()).map(serverKeyView));
+  });
+
+  router.post('/api_keys', async (req, res) => {
+    const { key, ...created } = await users.apiKeys.createServerKey(parse(createKeyBody, req.body, 'body').name);
+    res.status(201).set('Cache-Control', 'no-store').json({ ...serverKeyView(created), key });
+  });
+
+  router.get('/api_keys/:id', async (req, res) => {
+    res.json(serverKeyView(await users.apiKeys.get(param(req, 'id'))));
+  });
+
+  router.put('/api_keys/:id/enable', async (req, res) => {
+    await users.apiKeys.enable(param(req, 'id'));
+    res.status(204).end();
+  });
+
+  router.put('/api_keys/:id/disable', async (req, res) => {
+    await users.apiKeys.disable(param(req, 'id'));
+    res.status(204).end();
+  });
+
+  router.delete('/api_keys/:id', async (req, res) => {
+    await users.apiKeys.delete(param(req, 'id'));
     res.status(204).end();
   });
 

@@ -133,6 +133,41 @@ describe.each(storeCases('admin'))('auth.adminRouter on $name', ({ make }) => {
     expect(removed.body.custom_data).toBeUndefined();
   });
 
+  it('manages server API keys, and a server key’s user passes a requireUser({ types: [server] }) guard', async () => {
+    const keyed = createTestApp({ store, providers: { 'anon-user': {}, 'api-key': {} } });
+    keyed.app.use('/admin', keyed.auth.adminRouter(adminOnly));
+    keyed.app.use('/server-admin', keyed.auth.adminRouter(keyed.auth.requireUser({ types: ['server'] })));
+
+    const created = await request(keyed.app).post('/admin/api_keys').set(ADMIN).send({ name: 'ops' });
+    expect(created.status).toBe(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    expect(created.body).toMatchObject({ name: 'ops', disabled: false, key: expect.any(String) });
+    const { key, ...view } = created.body;
+    expect((await request(keyed.app).get(`/admin/api_keys/${view._id}`).set(ADMIN)).body).toEqual(view);
+    expect((await request(keyed.app).get('/admin/api_keys').set(ADMIN)).body).toEqual([view]);
+    const badName = await request(keyed.app).post('/admin/api_keys').set(ADMIN).send({ name: { $ne: 1 } });
+    expect([badName.status, badName.body.error_code]).toEqual([400, 'InvalidParameter']);
+
+    const login = await request(keyed.app).post('/auth/providers/api-key/login').send({ key });
+    expect(login.status).toBe(200);
+    const asServer = await request(keyed.app).get('/server-admin/users?type=server').set(bearer(login.body.access_token));
+    expect(asServer.status).toBe(200);
+    expect(asServer.body.users.map((u: { user_id: string }) => u.user_id)).toEqual([view.user_id]);
+
+    expect((await request(keyed.app).put(`/admin/api_keys/${view._id}/disable`).set(ADMIN)).status).toBe(204);
+    expect((await request(keyed.app).post('/auth/providers/api-key/login').send({ key })).status).toBe(401);
+    expect((await request(keyed.app).put(`/admin/api_keys/${view._id}/enable`).set(ADMIN)).status).toBe(204);
+    expect((await request(keyed.app).delete(`/admin/api_keys/${view._id}`).set(ADMIN)).status).toBe(204);
+    const gone = await request(keyed.app).get(`/admin/api_keys/${view._id}`).set(ADMIN);
+    expect([gone.status, gone.body.error_code]).toEqual([404, 'APIKeyNotFound']);
+    expect(await keyed.auth.users.get(view.user_id)).toBeNull();
+  });
+
+  it('answers server key routes with 404 ProviderNotEnabled when api-key is off', async () => {
+    const res = await request(t.app).get('/admin/api_keys').set(ADMIN);
+    expect([res.status, res.body.error_code]).toEqual([404, 'ProviderNotEnabled']);
+  });
+
   it('lists, confirms and deletes pending registrations', async () => {
     const record = { identityId: 'i', passwordHash: 'secret-hash', status: 'pending' as const, createdAt: T0, updatedAt: T0 };
     await store.insertUserpass({ ...record, email: 'a@example.com' });

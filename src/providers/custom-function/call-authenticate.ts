@@ -42,7 +42,7 @@ export async function callAuthenticate(
   const identity = identityOf(result);
   if (!identity) {
     logger.error('express-auth-providers: custom-function authenticate returned an invalid value', {
-      expected: 'a non-empty string id, { id } or { id, name }',
+      expected: 'a non-empty string id, { id } or { id, name, email, emailVerified }',
       got: Array.isArray(result) ? 'array' : typeof result,
     });
     throw refused();
@@ -54,10 +54,17 @@ function identityOf(result: unknown): VerifiedIdentity | undefined {
   const validId = (id: unknown): id is string => typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH;
   if (validId(result)) return { providerType: 'custom-function', id: result };
   if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
-  const { id, name } = result as { id?: unknown; name?: unknown };
+  const { id, name, email, emailVerified } = result as { id?: unknown; name?: unknown; email?: unknown; emailVerified?: unknown };
   if (!validId(id) || (name !== undefined && typeof name !== 'string')) return undefined;
-  // Without a name the identity keeps the data of its last login (SPEC §2: metadata only when a name is returned).
-  return { providerType: 'custom-function', id, ...(name !== undefined ? { data: { name } } : {}) };
+  if (email !== undefined && (typeof email !== 'string' || email.trim() === '' || email.length > 320)) return undefined;
+  if (emailVerified !== undefined && typeof emailVerified !== 'boolean') return undefined;
+  return {
+    providerType: 'custom-function',
+    id,
+    // Without a name the identity keeps the data of its last login (SPEC §2: metadata only when a name is returned).
+    ...(name !== undefined ? { data: { name } } : {}),
+    ...(email !== undefined ? { email: { address: email, verified: emailVerified === true } } : {}),
+  };
 }
 
 function describe(err: unknown): string {

@@ -4,6 +4,7 @@ import { parseBody } from '../../http/body.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';
+import { emailFromClaims } from './email-claims.js';
 import { metadataFromClaims } from './metadata-fields.js';
 import { remoteKeySource } from './remote-keys.js';
 import { staticKeySource } from './static-keys.js';
@@ -25,7 +26,12 @@ export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
 
     async function verify(token: string): Promise<VerifiedIdentity> {
       const claims = await verifyToken(token);
-      return { providerType: 'custom-token', id: claims.sub, data: metadataFromClaims(claims, options.metadataFields) };
+      return {
+        providerType: 'custom-token',
+        id: claims.sub,
+        data: metadataFromClaims(claims, options.metadataFields),
+        ...emailFromClaims(claims, options.email),
+      };
     }
 
     return {
