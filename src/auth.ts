@@ -5,6 +5,7 @@ import { parseOptions, type AuthOptions, type Logger } from './options.js';
 import type { Provider, ProviderContext } from './providers/provider.js';
 import { providerModules } from './providers/registry.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
+import { rateLimiter } from './http/rate-limit.js';
 import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
@@ -65,6 +66,7 @@ export function createAuth(input: AuthOptions): Auth {
     deleteUser: removeUser,
     revokeSessions: (userId) => sessions.revokeAllOfUser(userId),
     requireUser,
+    rateLimit: rateLimiter(logger),
   };
   const authenticator = new passport.Passport();
   for (const [type, providerOptions] of Object.entries(options.providers)) {

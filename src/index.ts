@@ -1,5 +1,13 @@
 export { createAuth, type Auth } from './auth.js';
-export type { AuthOptions, Logger } from './options.js';
+export type {
+  AuthOptions,
+  Logger,
+  UserpassMail,
+  ConfirmationFunction,
+  ResetFunction,
+  HostFunctionResult,
+  HostFunctionStatus,
+} from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';

@@ -38,6 +38,8 @@ export function loginRoutes(deps: LoginDeps): Router {
       provider.routes(own);
       router.use(`/providers/${provider.type}`, own);
     }
+    // Registered before the generic login route, which they hand on to.
+    if (provider.loginGuards?.length) router.post(`/providers/${provider.type}/login`, ...provider.loginGuards);
   }
   router.post('/providers/:provider/login', async (req, res) => {
     const provider = enabledProvider(deps.providers, req);

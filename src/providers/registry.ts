@@ -1,8 +1,10 @@
 import type { ProviderOptions } from '../options.js';
 import { anonUser } from './anon-user/index.js';
+import { localUserpass } from './local-userpass/index.js';
 import type { ProviderModule } from './provider.js';
 
 /** Every provider the package ships, by type. Adding one: its folder, its options schema, one line here. */
 export const providerModules: { [K in keyof ProviderOptions]: ProviderModule<ProviderOptions[K]> } = {
   'anon-user': anonUser,
+  'local-userpass': localUserpass,
 };
