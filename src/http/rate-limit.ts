@@ -53,7 +53,7 @@ export function rateLimiter(logger: Logger): RateLimitFactory {
       skipSuccessfulRequests: spec.failuresOnly ?? false,
       ...(keyOf && {
         skip: (req: Request) => keyOf(req) === undefined,
-        keyGenerator: (req: Request) => `${spec.name}:${sha256(keyOf(req)!)}`,
+        keyGenerator: (req: Request) => sha256(keyOf(req)!),
       }),
       ...(spec.store && { store: spec.store }),
       logger: log,
