@@ -57,7 +57,7 @@ export function createAuth(input: AuthOptions): Auth {
   const providers = new Map<string, Provider>();
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
   const removeUser = (userId: string) => deleteUser(store, sessions, forget, userId);
-  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now });
+  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now, logger });
   const context: ProviderContext = {
     store,
     now,

@@ -39,6 +39,7 @@ const tokens = z
     /** How long `requireUser({ checkSession: true })` trusts a session check, milliseconds. */
     sessionCheckCacheMs: z.number().int().min(0).default(5_000),
   })
+  // prefault, not default: zod 4 returns a default as is, skipping the field defaults above.
   .prefault({});
 
 const anonUser = z.strictObject({

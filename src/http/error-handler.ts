@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
 
@@ -32,29 +32,34 @@ function fromBodyParser(err: BodyParserError): AuthError | undefined {
  * status. Anything that is not an AuthError is a bug: logged with a request id, and
  * answered 500 without its message or stack.
  */
+export function sendError(err: unknown, req: Request, res: Response, logger: Logger): void {
+  let error: AuthError;
+  let extra: Record<string, string> = {};
+  if (err instanceof AuthError) {
+    error = err;
+  } else if (err instanceof StoreUnavailableError) {
+    logger.error('express-auth-providers: store unavailable', { error: err.message, path: req.path });
+    error = new AuthError('ServiceUnavailable', 'the service is temporarily unavailable');
+  } else {
+    error = fromBodyParser(err as BodyParserError) ?? new AuthError('InternalServerError', 'internal server error');
+    if (error.code === 'InternalServerError') {
+      const requestId = randomUUID();
+      logger.error('express-auth-providers: unexpected error', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+      extra = { request_id: requestId };
+    }
+  }
+  res.status(error.status).set(error.headers).set('Cache-Control', 'no-store').json({ ...error.toJSON(), ...extra });
+}
+
+/** The router's final error middleware. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    let error: AuthError;
-    if (err instanceof AuthError) {
-      error = err;
-    } else if (err instanceof StoreUnavailableError) {
-      logger.error('express-auth-providers: store unavailable', { error: err.message, path: req.path });
-      error = new AuthError('ServiceUnavailable', 'the service is temporarily unavailable');
-    } else {
-      const requestId = randomUUID();
-      error = fromBodyParser(err as BodyParserError) ?? new AuthError('InternalServerError', 'internal server error');
-      if (error.code === 'InternalServerError') {
-        logger.error('express-auth-providers: unexpected error', {
-          requestId,
-          method: req.method,
-          path: req.path,
-          error: err instanceof Error ? err.stack : String(err),
-        });
-        res.status(500).set('Cache-Control', 'no-store').json({ ...error.toJSON(), request_id: requestId });
-        return;
-      }
-    }
-    res.status(error.status).set(error.headers).set('Cache-Control', 'no-store').json(error.toJSON());
+    sendError(err, req, res, logger);
   };
 }

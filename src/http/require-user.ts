@@ -6,6 +6,8 @@ import type { SessionCheck } from '../tokens/session-check.js';
 import { Lru } from '../util/lru.js';
 import type { AuthUser } from './auth-user.js';
 import { bearerToken } from './bearer.js';
+import { sendError } from './error-handler.js';
+import type { Logger } from '../options.js';
 
 export interface RequireUserOptions {
   /** The user must hold an identity of one of these provider types. */
@@ -35,6 +37,7 @@ export function createRequireUser(deps: {
   check: SessionCheck;
   cacheSize: number;
   now: () => Date;
+  logger: Logger;
 }) {
   const verified = new Lru<string, AccessClaims>(deps.cacheSize);
 
@@ -54,7 +57,8 @@ export function createRequireUser(deps: {
     validate(options);
     const { providers, types, allowAnonymous = true, checkSession = false, predicate } = options;
 
-    return async function requireUserMiddleware(req: Request, _res: Response, next: NextFunction) {
+    // Host routes have their own error handling, so the guard answers its refusals itself.
+    return async function requireUserMiddleware(req: Request, res: Response, next: NextFunction) {
       try {
         const token = bearerToken(req);
         if (!token) throw unauthorized('MissingAuthReq', 'an access token is required');
@@ -79,10 +83,10 @@ export function createRequireUser(deps: {
         }
         if (predicate && !(await predicate(user, req))) throw forbidden('access denied');
         req.user = user;
-        next();
       } catch (err) {
-        next(err);
+        return sendError(err, req, res, deps.logger);
       }
+      next();
     };
   };
 }

@@ -41,8 +41,6 @@ export interface Store {
   insertSession(session: SessionRecord): Promise<void>;
   /** A live (unexpired) session by id. */
   getSession(id: string, now: Date): Promise<SessionRecord | null>;
-  /** A live session whose current or previous refresh hash is `hash`. */
-  findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null>;
   /**
    * Replaces the refresh hash only if it is still `expectedHash` (compare-and-set),
    * so two concurrent rotations of one token cannot both win.

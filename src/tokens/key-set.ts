@@ -39,9 +39,10 @@ export function createKeySet(options: TokenOptions, environment: string, logger:
       throw new TypeError('createAuth: options.tokens.signingKeys is required in production');
     }
     logger.warn('express-auth-providers: no options.tokens.signingKeys; using an ephemeral key (tokens die with this process)');
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const key: Key = { kid: `ephemeral-${Date.now().toString(36)}`, alg: 'EdDSA', key: privateKey };
-    return new KeySet([key], key);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const kid = `ephemeral-${Date.now().toString(36)}`;
+    // Like configured keys: the private half signs, the public half verifies.
+    return new KeySet([{ kid, alg: 'EdDSA', key: publicKey }], { kid, alg: 'EdDSA', key: privateKey });
   }
   const keys = configured.map((entry, i) => (typeof entry === 'string' ? secretKey(entry, i) : jwkKey(entry, i)));
   if (keys.some((k) => k.alg === 'HS256') && keys.some((k) => k.alg !== 'HS256')) {

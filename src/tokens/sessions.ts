@@ -4,7 +4,7 @@ import type { IdentityRecord, SessionRecord, UserRecord } from '../model/types.j
 import type { Logger, TokenOptions } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from './access-token.js';
-import { randomSecret, sha256 } from './secrets.js';
+import { randomSecret, safeEqual, sha256 } from './secrets.js';
 import type { SessionCheck } from './session-check.js';
 
 /** What a login or a refresh answers (snake_case, as App Services clients expect). */
@@ -26,6 +26,11 @@ export interface StartOptions {
 
 const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
 
+// `<session id>.<256-bit secret>`: the id makes the lookup a primary-key read on every
+// MongoDB-compatible server; the secret is what is checked, by its hash.
+const REFRESH_TOKEN = /^([0-9a-f]{24})\.[A-Za-z0-9_-]{43}$/;
+const newRefreshToken = (sessionId: string) => `${sessionId}.${randomSecret()}`;
+
 /**
  * Sessions: an opaque refresh token (stored as its SHA-256) rotated on every use,
  * and short access tokens minted from it. A rotated token presented again after the
@@ -43,9 +48,10 @@ export class Sessions {
 
   async start(user: UserRecord, identities: IdentityRecord[], opts: StartOptions = {}): Promise<TokenResponse> {
     const now = this.now();
-    const refreshToken = randomSecret();
+    const id = newId(now);
+    const refreshToken = newRefreshToken(id);
     const session: SessionRecord = {
-      id: newId(now),
+      id,
       userId: user.id,
       refreshHash: sha256(refreshToken),
       rotate: opts.rotate ?? true,
@@ -62,16 +68,16 @@ export class Sessions {
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const now = this.now();
     const hash = sha256(refreshToken);
-    const session = await this.store.findSessionByRefreshHash(hash, now);
+    const session = await this.sessionOf(refreshToken, now);
     if (!session) throw invalidSession('unknown or expired refresh token');
     const user = await this.liveUser(session);
 
-    if (session.refreshHash === hash) {
+    if (safeEqual(session.refreshHash, hash)) {
       if (!session.rotate) {
         await this.store.touchSession(session.id, now);
         return this.mint(session, user);
       }
-      const next = randomSecret();
+      const next = newRefreshToken(session.id);
       if (await this.store.rotateSession(session.id, hash, sha256(next), now)) {
         return { ...(await this.mint(session, user)), refresh_token: next };
       }
@@ -92,7 +98,7 @@ export class Sessions {
 
   /** Ends the session a refresh token belongs to; false when there was none. */
   async endByRefreshToken(refreshToken: string): Promise<boolean> {
-    const session = await this.store.findSessionByRefreshHash(sha256(refreshToken), this.now());
+    const session = await this.sessionOf(refreshToken, this.now());
     if (!session) return false;
     await this.revoke(session.id);
     return true;
@@ -107,6 +113,17 @@ export class Sessions {
     const count = await this.store.deleteSessionsOfUser(userId);
     this.check.forgetUser(userId);
     return count;
+  }
+
+  /** The live session whose current or previous refresh token this is. */
+  private async sessionOf(refreshToken: string, now: Date): Promise<SessionRecord | null> {
+    const sessionId = REFRESH_TOKEN.exec(refreshToken)?.[1];
+    if (!sessionId) return null;
+    const session = await this.store.getSession(sessionId, now);
+    if (!session) return null;
+    const hash = sha256(refreshToken);
+    const known = safeEqual(session.refreshHash, hash) || (session.previousHash !== undefined && safeEqual(session.previousHash, hash));
+    return known ? session : null;
   }
 
   private async liveUser(session: SessionRecord): Promise<UserRecord> {

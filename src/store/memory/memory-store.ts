@@ -120,11 +120,6 @@ export class MemoryStore implements Store {
     return session && session.expiresAt > now ? copy(session) : null;
   }
 
-  async findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null> {
-    const session = this.findBy(this.sessions, (s) => s.refreshHash === hash || s.previousHash === hash);
-    return session && session.expiresAt > now ? copy(session) : null;
-  }
-
   async rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now) return false;

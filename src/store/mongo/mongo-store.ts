@@ -41,7 +41,7 @@ type Tokens = WithMongoId<Omit<OneTimeTokenRecord, 'hash'>>;
  */
 export class MongoStore implements Store {
   private readonly users: Collection<Users>;
-  private readonly identities: Collection<IdentityRecord>;
+  private readonly identities: Collection<WithMongoId<IdentityRecord>>;
   private readonly sessions: Collection<Sessions>;
   private readonly userpass: Collection<Userpass>;
   private readonly apiKeys: Collection<ApiKeys>;
@@ -66,7 +66,6 @@ export class MongoStore implements Store {
       [this.identities, { providerType: 1, id: 1 }, { name: 'providerType_id', unique: true }],
       [this.identities, { userId: 1 }, { name: 'userId' }],
       [this.sessions, { refreshHash: 1 }, { name: 'refreshHash', unique: true }],
-      [this.sessions, { previousHash: 1 }, { name: 'previousHash' }],
       [this.sessions, { userId: 1 }, { name: 'userId' }],
       [this.userpass, { identityId: 1 }, { name: 'identityId' }],
       [this.apiKeys, { keyHash: 1 }, { name: 'keyHash', unique: true }],
@@ -119,12 +118,14 @@ export class MongoStore implements Store {
   }
 
   insertIdentity(identity: IdentityRecord): Promise<void> {
-    return guarded('identities', async () => void (await this.identities.insertOne({ ...identity })));
+    return guarded('identities', async () =>
+      void (await this.identities.insertOne({ _id: identityKey(identity.providerType, identity.id), ...identity })),
+    );
   }
 
   getIdentity(providerType: ProviderType, id: string): Promise<IdentityRecord | null> {
     return guarded('identities', async () =>
-      stripId(await this.identities.findOne({ providerType, id }, { projection: { _id: 0 } })),
+      stripId(await this.identities.findOne({ _id: identityKey(providerType, id) })),
     );
   }
 
@@ -138,13 +139,15 @@ export class MongoStore implements Store {
     return guarded('identities', async () =>
       stripId(
         // No projection: FerretDB 1.x does not implement one on findAndModify.
-        await this.identities.findOneAndUpdate({ providerType, id }, unsetUndefined(patch), { returnDocument: 'after' }),
+        await this.identities.findOneAndUpdate({ _id: identityKey(providerType, id) }, unsetUndefined(patch), {
+          returnDocument: 'after',
+        }),
       ),
     );
   }
 
   deleteIdentity(providerType: ProviderType, id: string): Promise<boolean> {
-    return guarded('identities', async () => (await this.identities.deleteOne({ providerType, id })).deletedCount === 1);
+    return guarded('identities', async () => (await this.identities.deleteOne({ _id: identityKey(providerType, id) })).deletedCount === 1);
   }
 
   deleteIdentitiesOfUser(userId: string): Promise<number> {
@@ -157,13 +160,6 @@ export class MongoStore implements Store {
 
   getSession(id: string, now: Date): Promise<SessionRecord | null> {
     return guarded('sessions', async () => fromDoc(await this.sessions.findOne({ _id: id, expiresAt: { $gt: now } }), 'id'));
-  }
-
-  findSessionByRefreshHash(hash: string, now: Date): Promise<SessionRecord | null> {
-    return guarded('sessions', async () => {
-      const current = await this.sessions.findOne({ refreshHash: hash, expiresAt: { $gt: now } });
-      return fromDoc(current ?? (await this.sessions.findOne({ previousHash: hash, expiresAt: { $gt: now } })), 'id');
-    });
   }
 
   rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
@@ -325,6 +321,15 @@ export class MongoStore implements Store {
     if ((await this.tokens.deleteOne({ _id: doc._id, createdAt: { $lt: stale } })).deletedCount !== 1) return false;
     return this.claim(key, subject, now);
   }
+}
+
+/**
+ * An identity's document id: its (providerType, id) key. Lookups by key are then
+ * primary-key reads on every MongoDB-compatible server (FerretDB on SQLite pushes
+ * down no other filter); the unique (providerType, id) index stays as SPEC §8 names it.
+ */
+function identityKey(providerType: string, id: string): string {
+  return `${providerType}:${id}`;
 }
 
 function stripId<T extends object>(doc: (T & { _id?: unknown }) | null): T | null {
