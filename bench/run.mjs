@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, each printing a table of ratios against its baseline.
 // Run on an otherwise idle machine; each case is loaded from this process over loopback.
 import os from 'node:os';
+import { run as passwordLogin } from './password-login.mjs';
 import { run as refresh } from './refresh.mjs';
 import { run as requireUser } from './require-user.mjs';
 
 console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
 await requireUser();
 await refresh();
+await passwordLogin();

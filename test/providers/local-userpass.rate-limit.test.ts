@@ -134,7 +134,7 @@ describe(`local-userpass rate limits (MongoStore on ${mongoServerName})`, () => 
 });
 
 describe('local-userpass rate limits shared through Redis (rate-limit-redis, 127.0.0.1:6379)', () => {
-  const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+  const redis = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
   const prefix = `eap-test-${randomBytes(4).toString('hex')}:`;
   const redisStore = (name: string) =>
     new RedisStore({ sendCommand: (...args: string[]) => redis.sendCommand(args), prefix: `${prefix}${name}:` });
