@@ -40,7 +40,10 @@ export class PasswordHasher {
   }
 
   private dummyHash(): Promise<string> {
-    this.dummy ??= this.hash(randomSecret());
+    this.dummy ??= this.hash(randomSecret()).catch((err: unknown) => {
+      this.dummy = undefined; // retried by the next unknown login
+      throw err;
+    });
     return this.dummy;
   }
 }
