@@ -3,7 +3,7 @@
 // behind Express) vs POST /providers/local-userpass/login (verification, rate limits,
 // store reads and writes, a session and a signed access token), on MemoryStore and on
 // MongoStore. Everything else a login does should cost little next to the hash.
-// Run: npm run build && node bench/password-login.mjs
+// Run: npm run build && node bench/password-login.mjs   (BENCH_ROUNDS, BENCH_SECONDS to lengthen it)
 import { fileURLToPath } from 'node:url';
 import { argon2id, hash, verify } from 'argon2';
 import { load, loop, mongoUri, printTable, startServer } from './lib.mjs';
@@ -14,8 +14,8 @@ const PASSWORD = 'lantern-ocean-Kx7-5512';
 const EMAIL = 'bench@example.com';
 // In-flight work, HTTP or not: twice libuv's 4 pool threads, so the pool never idles.
 const CONCURRENCY = 8;
-const ROUNDS = 3;
-const SECONDS = 4;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 async function rawVerify() {
   const reference = await hash(PASSWORD, OWASP);
