@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark, each printing a table of ratios against its baseline.
 // Run on an otherwise idle machine; each case is loaded from this process over loopback.
 import os from 'node:os';
+import { run as apiKeyAuth } from './api-key-auth.mjs';
+import { run as loginScale } from './login-scale.mjs';
 import { run as passwordLogin } from './password-login.mjs';
 import { run as refresh } from './refresh.mjs';
 import { run as requireUser } from './require-user.mjs';
@@ -9,3 +11,5 @@ console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.mod
 await requireUser();
 await refresh();
 await passwordLogin();
+await apiKeyAuth();
+await loginScale();

@@ -4,6 +4,7 @@ import type { IdentityRecord } from './model/types.js';
 import { parseOptions, type AuthOptions, type Logger } from './options.js';
 import type { Provider, ProviderContext } from './providers/provider.js';
 import { providerModules } from './providers/registry.js';
+import { apiKeyRequestAuthenticator, serverApiKeys, type ServerApiKeys } from './providers/api-key/index.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { assembleRouter } from './http/router.js';
@@ -31,6 +32,8 @@ export interface Auth {
     delete(userId: string): Promise<boolean>;
     /** Ends every session of a user. */
     revokeSessions(userId: string): Promise<number>;
+    /** Server API keys (SPEC §7 `apiKeys.createServerKey`); each call fails with ProviderNotEnabled when api-key is off. */
+    apiKeys: ServerApiKeys;
   };
   store: Store;
 }
@@ -57,7 +60,14 @@ export function createAuth(input: AuthOptions): Auth {
   const providers = new Map<string, Provider>();
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
   const removeUser = (userId: string) => deleteUser(store, sessions, forget, userId);
-  const requireUser = createRequireUser({ access, check, cacheSize: options.tokens.verifiedTokenCacheSize, now, logger });
+  const requireUser = createRequireUser({
+    access,
+    check,
+    cacheSize: options.tokens.verifiedTokenCacheSize,
+    now,
+    logger,
+    apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
+  });
   const context: ProviderContext = {
     store,
     now,
@@ -110,6 +120,7 @@ export function createAuth(input: AuthOptions): Auth {
     users: {
       delete: removeUser,
       revokeSessions: context.revokeSessions,
+      apiKeys: serverApiKeys(providers.get('api-key')),
     },
   };
 }

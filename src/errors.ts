@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   APIKeyNotFound: 404,
   AccountNameInUse: 409,
   IdentityAlreadyExists: 409,
+  APIKeyAlreadyExists: 409,
   Conflict: 409,
   BodyTooLarge: 413,
   UnsupportedMediaType: 415,

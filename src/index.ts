@@ -7,12 +7,16 @@ export type {
   ResetFunction,
   HostFunctionResult,
   HostFunctionStatus,
+  CustomFunctionAuthenticate,
+  CustomFunctionContext,
+  CustomFunctionResult,
 } from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
 export type { RequireUserOptions } from './http/require-user.js';
+export type { ServerApiKey, ServerApiKeys } from './providers/api-key/index.js';
 export type { AuthUser } from './http/auth-user.js';
 export type { TokenResponse } from './tokens/sessions.js';
 export type {

@@ -5,6 +5,7 @@
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Store } from './store/store.js';
+import { compileMetadataField } from './model/claim-paths.js';
 
 const seconds = (fallback: number) => z.number().int().positive().default(fallback);
 const DAY = 86_400;
@@ -108,10 +109,154 @@ const localUserpass = z.strictObject({
     .prefault({}),
 });
 
+const apiKey = z.strictObject({
+  /** Most user API keys one user may hold. */
+  maxKeysPerUser: z.number().int().positive().default(20),
+  /** Most server API keys (each has a server user of its own). */
+  maxServerKeys: z.number().int().positive().default(100),
+  /** A key's `lastUsedAt` is written at most once per this many seconds, so a busy key is not a write per use. */
+  lastUsedResolution: z.number().int().min(0).default(60),
+  /** `requireUser({ apiKeys: true })`: verified keys kept in memory (0 disables the cache). */
+  requestCacheSize: z.number().int().min(0).default(10_000),
+  /** How long a verified key is trusted without a store read, milliseconds: a key disabled by another process stops working within this time. */
+  requestCacheMs: z.number().int().min(0).default(5_000),
+});
+
+/** Metadata fields mapped from claims (SPEC §2), checked and parsed at start-up. */
+const metadataFields = z
+  .array(
+    z
+      .strictObject({
+        /** Claim path, dotted; `\.` escapes a literal dot. */
+        name: z.string().min(1).max(256),
+        /** Key in `data`; defaults to the path's last segment. */
+        fieldName: z.string().min(1).optional(),
+        /** A login whose claims lack this field fails. */
+        required: z.boolean().default(false),
+      })
+      .transform((spec, ctx) => {
+        try {
+          return compileMetadataField(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+  )
+  .superRefine((fields, ctx) => {
+    const seen = new Set<string>();
+    fields.forEach((field, i) => {
+      if (seen.has(field.fieldName)) ctx.addIssue({ code: 'custom', path: [i, 'fieldName'], message: `"${field.fieldName}" is mapped twice` });
+      seen.add(field.fieldName);
+    });
+  })
+  .default([]);
+
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+export const isHmacAlgorithm = (alg: string): alg is HmacAlgorithm => (HMAC_ALGORITHMS as readonly string[]).includes(alg);
+const milliseconds = (fallback: number) => z.number().int().min(0).default(fallback);
+
+/** A verification key: an HS secret or PEM public key (string), or a JWK selected by its `kid`. */
+const verificationKey = z.union([
+  z.string().min(1),
+  z.looseObject({ kty: z.enum(['RSA', 'EC', 'OKP', 'oct']), kid: z.string().min(1).optional(), alg: z.string().optional() }),
+]);
+
+const customToken = z
+  .strictObject({
+    /** Accepted `alg` values: HMAC (HS*) or asymmetric ones, never both; `none` is never accepted. */
+    algorithms: z.array(z.enum([...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS])).min(1),
+    /** Static keys: HS secrets (at least 32 bytes), PEM public keys or JWKs; a token's `kid` selects among JWKs. */
+    keys: z.array(verificationKey).min(1).max(10).optional(),
+    /** A JWK set URL for asymmetric algorithms (fetched lazily, cached, refetched on an unknown `kid`). */
+    jwksUri: z.url({ protocol: /^https?$/ }).optional(),
+    /** How the JWK set is fetched, milliseconds (jose's createRemoteJWKSet options). */
+    jwksFetch: z
+      .strictObject({
+        /** An unknown `kid` refetches the set at most this often. */
+        cooldownDuration: milliseconds(30_000),
+        /** The set is refetched when older than this. */
+        cacheMaxAge: milliseconds(10 * 60_000),
+        timeoutDuration: milliseconds(5_000),
+      })
+      .prefault({}),
+    /** Expected `aud`: a string or a list. */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** With a list of audiences: true accepts a token naming any one of them, false (App Services' default) requires all. */
+    requireAnyAudience: z.boolean().default(false),
+    /** Expected `iss`, when set. */
+    issuer: z.string().min(1).optional(),
+    /** Allowed clock skew for `exp`, `nbf` and `iat`, seconds. */
+    clockTolerance: z.number().int().min(0).max(60).default(30),
+    /** Longer tokens are refused before they are parsed, characters. */
+    maxTokenLength: z.number().int().min(256).max(1_000_000).default(16_384),
+    metadataFields,
+  })
+  .superRefine((o, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const hmac = o.algorithms.some(isHmacAlgorithm);
+    if (hmac && !o.algorithms.every(isHmacAlgorithm)) {
+      issue(['algorithms'], 'mixes HS and asymmetric algorithms; one configuration uses one family');
+    }
+    if (!o.keys && !o.jwksUri) issue(['keys'], 'give the verification keys, or a jwksUri');
+    if (o.keys && o.jwksUri) issue(['jwksUri'], 'give keys or a jwksUri, not both');
+    if (o.jwksUri && hmac) issue(['jwksUri'], 'a JWK set holds public keys; HS algorithms need keys (shared secrets)');
+    o.keys?.forEach((key, i) => {
+      const problem = hmac ? hmacKeyProblem(key) : asymmetricKeyProblem(key);
+      if (problem) issue(['keys', i], problem);
+    });
+    const kids = (o.keys ?? []).flatMap((k) => (typeof k === 'object' && k.kid !== undefined ? [k.kid] : []));
+    if (new Set(kids).size !== kids.length) issue(['keys'], 'two keys share a kid');
+  });
+
+function hmacKeyProblem(key: z.infer<typeof verificationKey>): string | undefined {
+  if (typeof key === 'string') {
+    if (key.startsWith('-----BEGIN')) return 'a PEM key is not an HS secret (the algorithms are HS*)';
+    return Buffer.byteLength(key) < 32 ? 'an HS secret needs at least 32 bytes' : undefined;
+  }
+  if (key.kty !== 'oct') return `a ${key.kty} key cannot verify HS algorithms`;
+  const k = (key as { k?: unknown }).k;
+  return typeof k === 'string' && Buffer.from(k, 'base64url').length >= 32 ? undefined : 'an oct JWK needs a k of at least 32 bytes';
+}
+
+function asymmetricKeyProblem(key: z.infer<typeof verificationKey>): string | undefined {
+  if (typeof key === 'string') return key.startsWith('-----BEGIN') ? undefined : 'with asymmetric algorithms a string key must be a PEM public key';
+  return key.kty === 'oct' ? 'an oct (shared secret) key cannot verify asymmetric algorithms' : undefined;
+}
+
+/** What the host's custom-function `authenticate` receives beside the payload. */
+export interface CustomFunctionContext {
+  /** Aborted when the time limit is reached: stop the work then. */
+  signal: AbortSignal;
+  /** The client's address, as Express sees it (mind `trust proxy`). */
+  ip: string | undefined;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** A string id, `{ id }` or `{ id, name }` logs in; `null`/`undefined` or a throw refuses. */
+export type CustomFunctionResult = string | { id: string; name?: string | undefined } | null | undefined;
+
+export type CustomFunctionAuthenticate = (
+  payload: Record<string, unknown>,
+  ctx: CustomFunctionContext,
+) => CustomFunctionResult | Promise<CustomFunctionResult>;
+
+const customFunction = z.strictObject({
+  /** Decides who the payload's sender is; throw our AuthError to send its message to the client. */
+  authenticate: z.custom<CustomFunctionAuthenticate>((v) => typeof v === 'function', { message: 'must be a function (payload, ctx) => id' }),
+  /** A call still running after this long ends the login with 503, milliseconds. */
+  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+});
+
 /** Options of each provider; a provider is enabled by its presence. */
 export const providerSchemas = {
   'anon-user': anonUser,
   'local-userpass': localUserpass,
+  'api-key': apiKey,
+  'custom-token': customToken,
+  'custom-function': customFunction,
 } as const;
 
 const providers = z.strictObject(

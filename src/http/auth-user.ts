@@ -8,7 +8,10 @@ export interface AuthUser {
   providers: ProviderType[];
   /** True while the user holds only anonymous identities. */
   anonymous: boolean;
+  /** The session the access token belongs to; empty when the request carried an API key instead. */
   sessionId: string;
+  /** Set when `requireUser({ apiKeys: true })` authenticated the request with an API key: that key's id. */
+  apiKeyId?: string;
 }
 
 declare global {

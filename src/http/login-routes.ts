@@ -29,7 +29,7 @@ export function enabledProvider(providers: Map<string, Provider>, req: Request):
   return provider;
 }
 
-/** `POST /providers/:provider/login`, and each provider's own routes under `/providers/<type>`. */
+/** `POST /providers/:provider/login`, and each provider's own routes (under `/providers/<type>`, or at the root). */
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
   for (const provider of deps.providers.values()) {
@@ -37,6 +37,11 @@ export function loginRoutes(deps: LoginDeps): Router {
       const own = Router();
       provider.routes(own);
       router.use(`/providers/${provider.type}`, own);
+    }
+    if (provider.rootRoutes) {
+      const own = Router();
+      provider.rootRoutes(own);
+      router.use(own);
     }
     // Registered before the generic login route, which they hand on to.
     if (provider.loginGuards?.length) router.post(`/providers/${provider.type}/login`, ...provider.loginGuards);

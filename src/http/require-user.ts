@@ -5,9 +5,12 @@ import type { AccessClaims, AccessTokens } from '../tokens/access-token.js';
 import type { SessionCheck } from '../tokens/session-check.js';
 import { Lru } from '../util/lru.js';
 import type { AuthUser } from './auth-user.js';
-import { bearerToken } from './bearer.js';
+import { apiKeyCredential, bearerToken } from './bearer.js';
 import { sendError } from './error-handler.js';
 import type { Logger } from '../options.js';
+
+/** Authenticates the key of an `Authorization: ApiKey <key>` header, or throws an AuthError. */
+export type ApiKeyAuthenticator = (key: string) => Promise<AuthUser>;
 
 export interface RequireUserOptions {
   /** The user must hold an identity of one of these provider types. */
@@ -20,6 +23,13 @@ export interface RequireUserOptions {
   checkSession?: boolean;
   /** A last, host-defined check; false answers 403. */
   predicate?: (user: AuthUser, req: Request) => boolean | Promise<boolean>;
+  /**
+   * Also accept `Authorization: ApiKey <key>` (server-to-server calls), without a login.
+   * A verified key is trusted for the api-key provider's `requestCacheMs`: disabling it
+   * takes effect at once in this process, within that time in others. Needs the api-key
+   * provider. @default false
+   */
+  apiKeys?: boolean;
 }
 
 const unauthorized = (code: 'MissingAuthReq' | 'InvalidSession', message: string, error?: string) =>
@@ -38,6 +48,8 @@ export function createRequireUser(deps: {
   cacheSize: number;
   now: () => Date;
   logger: Logger;
+  /** The api-key provider's request authenticator, when that provider is enabled. */
+  apiKeys?: () => ApiKeyAuthenticator | undefined;
 }) {
   const verified = new Lru<string, AccessClaims>(deps.cacheSize);
 
@@ -56,26 +68,27 @@ export function createRequireUser(deps: {
   return function requireUser(options: RequireUserOptions = {}): RequestHandler {
     validate(options);
     const { providers, types, allowAnonymous = true, checkSession = false, predicate } = options;
+    const apiKeyUser = options.apiKeys ? deps.apiKeys?.() : undefined;
+    if (options.apiKeys && !apiKeyUser) throw new TypeError('requireUser: options.apiKeys needs the api-key provider enabled');
+
+    async function tokenUser(req: Request): Promise<AuthUser> {
+      const token = bearerToken(req);
+      if (!token) throw unauthorized('MissingAuthReq', 'an access token is required');
+      const claims = await claimsOf(token);
+      if (!claims) throw unauthorized('InvalidSession', 'invalid or expired access token', 'invalid_token');
+      if (checkSession) {
+        const state = await deps.check.state(claims.sid, claims.sub);
+        if (state === 'revoked') throw unauthorized('InvalidSession', 'the session has ended', 'invalid_token');
+        if (state === 'disabled') throw unauthorized('InvalidSession', 'user is disabled', 'invalid_token');
+      }
+      return { id: claims.sub, type: claims.utp, providers: claims.prv, anonymous: claims.anon, sessionId: claims.sid };
+    }
 
     // Host routes have their own error handling, so the guard answers its refusals itself.
     return async function requireUserMiddleware(req: Request, res: Response, next: NextFunction) {
       try {
-        const token = bearerToken(req);
-        if (!token) throw unauthorized('MissingAuthReq', 'an access token is required');
-        const claims = await claimsOf(token);
-        if (!claims) throw unauthorized('InvalidSession', 'invalid or expired access token', 'invalid_token');
-        if (checkSession) {
-          const state = await deps.check.state(claims.sid, claims.sub);
-          if (state === 'revoked') throw unauthorized('InvalidSession', 'the session has ended', 'invalid_token');
-          if (state === 'disabled') throw unauthorized('InvalidSession', 'user is disabled', 'invalid_token');
-        }
-        const user: AuthUser = {
-          id: claims.sub,
-          type: claims.utp,
-          providers: claims.prv,
-          anonymous: claims.anon,
-          sessionId: claims.sid,
-        };
+        const key = apiKeyUser && apiKeyCredential(req);
+        const user = key ? await apiKeyUser(key) : await tokenUser(req);
         if (!allowAnonymous && user.anonymous) throw forbidden('anonymous users may not access this resource');
         if (types && !types.includes(user.type)) throw forbidden(`requires a user of type ${types.join(' or ')}`);
         if (providers && !providers.some((p) => user.providers.includes(p))) {

@@ -34,6 +34,8 @@ export interface Provider {
   loginGuards?: RequestHandler[];
   /** Extra routes, mounted under `/providers/<type>`. */
   routes?: (router: Router) => void;
+  /** Routes of the provider that App Services places outside `/providers/<type>` (e.g. `/api_keys`), mounted at the router's root. */
+  rootRoutes?: (router: Router) => void;
   /** Removes the provider's own records (credentials, keys) of an identity that is unlinked or deleted. */
   forget?: (identity: IdentityRecord) => Promise<void>;
   /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */

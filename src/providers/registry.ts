@@ -1,5 +1,8 @@
 import type { ProviderOptions } from '../options.js';
 import { anonUser } from './anon-user/index.js';
+import { apiKey } from './api-key/index.js';
+import { customFunction } from './custom-function/index.js';
+import { customToken } from './custom-token/index.js';
 import { localUserpass } from './local-userpass/index.js';
 import type { ProviderModule } from './provider.js';
 
@@ -7,4 +10,7 @@ import type { ProviderModule } from './provider.js';
 export const providerModules: { [K in keyof ProviderOptions]: ProviderModule<ProviderOptions[K]> } = {
   'anon-user': anonUser,
   'local-userpass': localUserpass,
+  'api-key': apiKey,
+  'custom-token': customToken,
+  'custom-function': customFunction,
 };

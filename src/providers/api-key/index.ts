@@ -1,0 +1,69 @@
+import { Strategy as CustomStrategy } from 'passport-custom';
+import { z } from 'zod';
+import { parseBody } from '../../http/body.js';
+import type { AuthUser } from '../../http/auth-user.js';
+import type { VerifiedIdentity } from '../../identity/verified-identity.js';
+import type { ProviderOptions } from '../../options.js';
+import type { Provider, ProviderContext, ProviderModule } from '../provider.js';
+import { VerifiedKeyCache } from './key-cache.js';
+import { checkApiKey } from './key-check.js';
+import { ensureKeyIdentity } from './key-identity.js';
+import { ApiKeys } from './manage-keys.js';
+import { ApiKeyRequests } from './request-auth.js';
+import { userKeyRoutes } from './routes.js';
+import { serverKeysApi, type ServerApiKeys } from './server-keys.js';
+
+export type { ServerApiKey, ServerApiKeys } from './server-keys.js';
+
+// Any string is a key to check (a wrong one is a 401); anything else is a malformed request.
+const loginBody = z.object({ key: z.string() });
+
+/** What `createAuth` reaches through the provider object, without widening the Provider interface. */
+const internals = new WeakMap<Provider, { keys: ApiKeys; requests: ApiKeyRequests }>();
+
+async function login(ctx: ProviderContext, key: string, options: ProviderOptions['api-key']): Promise<VerifiedIdentity> {
+  const record = await checkApiKey(ctx, key, options.lastUsedResolution);
+  await ensureKeyIdentity(ctx, record);
+  return {
+    providerType: 'api-key',
+    id: record.id,
+    data: { name: record.name },
+    userType: record.server ? 'server' : 'normal',
+  };
+}
+
+/**
+ * api-key: user API keys (created by a user, log in as that user) and server API keys
+ * (created through `auth.users.apiKeys`, each logs in as a `server` user of its own).
+ */
+export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
+  type: 'api-key',
+  create(options, ctx) {
+    const cache = new VerifiedKeyCache(options.requestCacheSize, options.requestCacheMs, ctx.now);
+    const keys = new ApiKeys(ctx, options, cache);
+    const provider: Provider = {
+      type: 'api-key',
+      strategy: new CustomStrategy((req, done) => {
+        Promise.resolve()
+          .then(() => login(ctx, parseBody(loginBody, req).key, options))
+          .then((verified) => done(null, verified), (err: unknown) => done(err));
+      }),
+      rootRoutes: (router) =>
+        userKeyRoutes(router, ctx.requireUser({ allowAnonymous: false, types: ['normal'], checkSession: true }), keys),
+      forget: (identity) => keys.forget(identity),
+    };
+    internals.set(provider, { keys, requests: new ApiKeyRequests(ctx, cache, options.lastUsedResolution) });
+    return provider;
+  },
+};
+
+/** `auth.users.apiKeys`, over the enabled api-key provider (if any). */
+export function serverApiKeys(provider: Provider | undefined): ServerApiKeys {
+  return serverKeysApi(provider && internals.get(provider)?.keys);
+}
+
+/** What `requireUser({ apiKeys: true })` calls with the key of an `Authorization: ApiKey` header. */
+export function apiKeyRequestAuthenticator(provider: Provider | undefined): ((key: string) => Promise<AuthUser>) | undefined {
+  const requests = provider && internals.get(provider)?.requests;
+  return requests && ((key) => requests.authenticate(key));
+}
