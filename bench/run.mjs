@@ -3,11 +3,13 @@
 import os from 'node:os';
 import { run as apiKeyAuth } from './api-key-auth.mjs';
 import { run as loginScale } from './login-scale.mjs';
+import { run as passwordLogin } from './password-login.mjs';
 import { run as refresh } from './refresh.mjs';
 import { run as requireUser } from './require-user.mjs';
 
 console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
 await requireUser();
 await refresh();
+await passwordLogin();
 await apiKeyAuth();
 await loginScale();

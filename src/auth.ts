@@ -6,6 +6,7 @@ import type { Provider, ProviderContext } from './providers/provider.js';
 import { providerModules } from './providers/registry.js';
 import { apiKeyRequestAuthenticator, serverApiKeys } from './providers/api-key/index.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
+import { rateLimiter } from './http/rate-limit.js';
 import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
 import { linkRoutes } from './http/link-routes.js';
@@ -81,6 +82,7 @@ export function createAuth(input: AuthOptions): Auth {
     deleteUser: removeUser,
     revokeSessions,
     requireUser,
+    rateLimit: rateLimiter(logger),
   };
   const authenticator = new passport.Passport();
   for (const [type, providerOptions] of Object.entries(options.providers)) {

@@ -2,6 +2,7 @@
  * The options of `createAuth`, as one zod schema: every default lives here, and a
  * wrong option fails at start-up with its path in the message.
  */
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import { z } from 'zod';
 import { PROVIDER_TYPES, type IdentityRecord, type UserRecord } from './model/types.js';
 import type { Store } from './store/store.js';
@@ -46,6 +47,67 @@ const tokens = z
 const anonUser = z.strictObject({
   /** Anonymous users inactive this long are removed by `auth.sweep()`, seconds. */
   inactiveTtl: seconds(90 * DAY),
+});
+
+const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'must be a function' });
+/** At most `limit` counted requests per `window` seconds. */
+const limitRule = (limit: number, window: number) =>
+  z.strictObject({ limit: z.number().int().positive().default(limit), window: seconds(window) }).prefault({});
+/** A mail link: the token and tokenId are added as query parameters. */
+const linkBase = z.url({ protocol: /^https?$/ });
+const tokenTtl = seconds(30 * 60);
+
+const localUserpass = z.strictObject({
+  confirmation: z.discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('email'),
+      /** The page of the host app that posts `{ token, tokenId }` to `/confirm`. */
+      url: linkBase,
+      send: fn<(mail: UserpassMail) => unknown>(),
+      /** Told when someone registers an address that already has an account (instead of a confirmation). */
+      onExistingAccount: fn<(notice: { email: string }) => unknown>().optional(),
+      tokenTtl,
+    }),
+    z.strictObject({ mode: z.literal('function'), run: fn<ConfirmationFunction>(), tokenTtl }),
+    z.strictObject({ mode: z.literal('auto') }),
+  ]),
+  /** Omitted: the reset routes answer 400. */
+  reset: z
+    .discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('email'), url: linkBase, send: fn<(mail: UserpassMail) => unknown>(), tokenTtl }),
+      z.strictObject({ mode: z.literal('function'), run: fn<ResetFunction>(), tokenTtl }),
+    ])
+    .optional(),
+  password: z
+    .strictObject({
+      /** Length bounds in characters (Unicode code points after NFKC). */
+      minLength: z.number().int().min(1).default(8),
+      maxLength: z.number().int().max(4096).default(128),
+      /** Words refused beside the built-in list of common passwords (compared case-insensitively). */
+      blocklist: z.array(z.string()).default([]),
+    })
+    .prefault({})
+    .refine((p) => p.minLength <= p.maxLength, 'minLength must not exceed maxLength'),
+  /** argon2id parameters; the defaults are OWASP's (19 MiB, 2 passes, 1 lane). Hashes made with others are rehashed at login. */
+  hashing: z
+    .strictObject({
+      memoryCost: z.number().int().min(1024).default(19_456),
+      timeCost: z.number().int().min(1).default(2),
+      parallelism: z.number().int().min(1).default(1),
+    })
+    .prefault({}),
+  rateLimit: z
+    .strictObject({
+      /** A store per limiter (e.g. rate-limit-redis with `prefix: name`, for several instances); in memory by default. */
+      store: fn<(name: string) => RateLimitStore>().optional(),
+      login: z.strictObject({ perIp: limitRule(300, 15 * 60), failedPerAccount: limitRule(100, 60 * 60) }).prefault({}),
+      register: z.strictObject({ perIp: limitRule(30, 60 * 60) }).prefault({}),
+      /** confirm/send, reset/send, confirm/call, reset/call: what sends mail or runs host functions. */
+      send: z.strictObject({ perIp: limitRule(30, 15 * 60), perAccount: limitRule(5, 60 * 60) }).prefault({}),
+      /** confirm and reset: token submissions. */
+      token: z.strictObject({ perIp: limitRule(30, 15 * 60) }).prefault({}),
+    })
+    .prefault({}),
 });
 
 const apiKey = z.strictObject({
@@ -218,6 +280,7 @@ const customFunction = z.strictObject({
 /** Options of each provider; a provider is enabled by its presence. */
 export const providerSchemas = {
   'anon-user': anonUser,
+  'local-userpass': localUserpass,
   'api-key': apiKey,
   'custom-token': customToken,
   'custom-function': customFunction,
@@ -294,6 +357,34 @@ export interface AuthHooks {
   /** A user and everything that belonged to it were removed. */
   onUserDeleted?: (event: { user: UserRecord; identities: IdentityRecord[] }) => unknown;
 }
+
+/** What a local-userpass mail hook receives: the link to mail, and its parts. */
+export interface UserpassMail {
+  email: string;
+  token: string;
+  tokenId: string;
+  /** The configured page URL with `token` and `tokenId` query parameters. */
+  url: string;
+}
+
+/** What a host confirmation or reset function decides (a string or App Services' `{ status }`). */
+export type HostFunctionResult = HostFunctionStatus | { status: HostFunctionStatus };
+export type HostFunctionStatus = 'success' | 'pending' | 'fail';
+
+/** Decides a registration: `success` confirms, `pending` waits for `/confirm` with the token, `fail` frees the email. */
+export type ConfirmationFunction = (request: {
+  email: string;
+  /** App Services' name for the email. */
+  username: string;
+  token: string;
+  tokenId: string;
+}) => HostFunctionResult | Promise<HostFunctionResult>;
+
+/** Decides a reset: `success` sets the password now, `pending` waits for `/reset` with the token, `fail` refuses. */
+export type ResetFunction = (
+  request: { email: string; username: string; password: string; token: string; tokenId: string; currentPasswordValid: boolean },
+  ...args: unknown[]
+) => HostFunctionResult | Promise<HostFunctionResult>;
 
 export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;

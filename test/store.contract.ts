@@ -294,6 +294,15 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(await store.getUserpass('p@example.com')).toBeNull();
       });
 
+      it('replaces a password hash only while it is still the expected one', async () => {
+        await store.insertUserpass(record('h@example.com', 'confirmed'));
+        expect(await store.replacePasswordHash('h@example.com', '$argon2id$other', '$argon2id$new', at(1))).toBe(false);
+        expect(await store.replacePasswordHash('h@example.com', '$argon2id$hash', '$argon2id$new', at(1))).toBe(true);
+        expect(await store.getUserpass('h@example.com')).toMatchObject({ passwordHash: '$argon2id$new', updatedAt: at(1) });
+        expect(await store.replacePasswordHash('h@example.com', '$argon2id$hash', '$argon2id$newer', at(2))).toBe(false);
+        expect(await store.replacePasswordHash('nobody@example.com', '$argon2id$hash', '$argon2id$new', at(2))).toBe(false);
+      });
+
       it('lists credentials by status in email order', async () => {
         await store.insertUserpass(record('c@example.com'));
         await store.insertUserpass(record('a@example.com'));

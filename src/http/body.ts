@@ -1,6 +1,6 @@
 import express, { type Request } from 'express';
 import type { z } from 'zod';
-import { AuthError } from '../errors.js';
+import { parseInput } from '../util/parse-input.js';
 
 // Keys that would reach an object's prototype if ever merged; dropped at parse time.
 const POISONED = new Set(['__proto__', 'constructor', 'prototype']);
@@ -14,14 +14,7 @@ export function jsonBody(limit: string | number) {
   });
 }
 
-/**
- * Validates a request body against a schema: a missing or mistyped field (an object
- * where a string belongs) is a 400 naming the field, before anything reaches a store.
- */
+/** Validates a request body against a schema (see parseInput): a bad field is a 400 naming it. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
-  const result = schema.safeParse(req.body ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length ? issue.path.map(String).join('.') : 'body';
-  throw new AuthError('InvalidParameter', `invalid ${field}: ${issue.message}`);
+  return parseInput(schema, req.body);
 }

@@ -25,6 +25,10 @@ const providerType = z.enum(PROVIDER_TYPES);
 export function linkRoutes(deps: LinkDeps): Router {
   const router = Router();
 
+  // A provider's login guards (rate limits) apply to its links too.
+  for (const provider of deps.providers.values()) {
+    if (provider.loginGuards?.length) router.post(`/link/providers/${provider.type}/login`, ...provider.loginGuards);
+  }
   // The current user is checked before the provider sees any credential.
   router.post('/link/providers/:provider/login', deps.liveUser, async (req, res) => {
     const provider = enabledProvider(deps.providers, req);

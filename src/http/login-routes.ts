@@ -50,6 +50,8 @@ export function loginRoutes(deps: LoginDeps): Router {
       provider.rootRoutes(own);
       router.use(own);
     }
+    // Registered before the generic login route, which they hand on to.
+    if (provider.loginGuards?.length) router.post(`/providers/${provider.type}/login`, ...provider.loginGuards);
   }
   const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());
   router.post('/providers/:provider/login', currentUserWhenLinking, async (req, res) => {

@@ -4,6 +4,7 @@ import type { IdentityRecord, ProviderType } from '../model/types.js';
 import type { Logger } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { RequireUserOptions } from '../http/require-user.js';
+import type { RateLimitFactory } from '../http/rate-limit.js';
 
 /** What the core lends every provider. */
 export interface ProviderContext {
@@ -18,6 +19,8 @@ export interface ProviderContext {
   revokeSessions: (userId: string) => Promise<number>;
   /** The same guard host apps use, for provider routes that need a logged-in user. */
   requireUser: (options?: RequireUserOptions) => RequestHandler;
+  /** Builds a rate limiter (per IP or per account) answering 429 `TooManyRequests`. */
+  rateLimit: RateLimitFactory;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface ProviderContext {
 export interface Provider {
   type: ProviderType;
   strategy: Strategy;
+  /** Middleware run before the strategy on `POST /providers/<type>/login`, such as rate limits. */
+  loginGuards?: RequestHandler[];
   /** Extra routes, mounted under `/providers/<type>`. */
   routes?: (router: Router) => void;
   /** Routes of the provider that App Services places outside `/providers/<type>` (e.g. `/api_keys`), mounted at the router's root. */

@@ -3,11 +3,13 @@ import { anonUser } from './anon-user/index.js';
 import { apiKey } from './api-key/index.js';
 import { customFunction } from './custom-function/index.js';
 import { customToken } from './custom-token/index.js';
+import { localUserpass } from './local-userpass/index.js';
 import type { ProviderModule } from './provider.js';
 
 /** Every provider the package ships, by type. Adding one: its folder, its options schema, one line here. */
 export const providerModules: { [K in keyof ProviderOptions]: ProviderModule<ProviderOptions[K]> } = {
   'anon-user': anonUser,
+  'local-userpass': localUserpass,
   'api-key': apiKey,
   'custom-token': customToken,
   'custom-function': customFunction,

@@ -67,6 +67,12 @@ export interface Store {
     patch: UserpassPatch,
     expectStatus?: UserpassRecord['status'],
   ): Promise<UserpassRecord | null>;
+  /**
+   * Replaces the password hash only if it is still `expectedHash` (a rehash at login must
+   * not undo a reset that landed meanwhile); false when it was not. On servers whose
+   * conditional updates are not atomic (FerretDB 1.x) a narrow window remains.
+   */
+  replacePasswordHash(email: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
   /** Deletes the record; with `expectStatus`, only when its status is that one. */
   deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean>;
   /** Records ordered by email, `after` exclusive. */

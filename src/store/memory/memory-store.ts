@@ -189,6 +189,13 @@ export class MemoryStore implements Store {
     return copy(record);
   }
 
+  async replacePasswordHash(email: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+    const record = this.userpass.get(email);
+    if (!record || record.passwordHash !== expectedHash) return false;
+    Object.assign(record, { passwordHash: newHash, updatedAt: now });
+    return true;
+  }
+
   async deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean> {
     const record = this.userpass.get(email);
     if (!record || (expectStatus !== undefined && record.status !== expectStatus)) return false;

@@ -238,6 +238,16 @@ export class MongoStore implements Store {
     );
   }
 
+  replacePasswordHash(email: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+    return guarded('userpass', async () => {
+      const result = await this.userpass.updateOne(
+        { _id: email, passwordHash: expectedHash },
+        { $set: { passwordHash: newHash, updatedAt: now } },
+      );
+      return result.modifiedCount === 1;
+    });
+  }
+
   deleteUserpass(email: string, expectStatus?: UserpassRecord['status']): Promise<boolean> {
     const filter: Filter<Userpass> = expectStatus === undefined ? { _id: email } : { _id: email, status: expectStatus };
     return guarded('userpass', async () => (await this.userpass.deleteOne(filter)).deletedCount === 1);

@@ -1,0 +1,84 @@
+import type { Request, RequestHandler } from 'express';
+import { rateLimit, type RateLimitInfo, type Store as RateLimitStore } from 'express-rate-limit';
+import { AuthError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../options.js';
+import { sha256 } from '../tokens/secrets.js';
+
+export type { RateLimitStore };
+
+/** At most `limit` counted requests per `window` seconds. */
+export interface RateLimitRule {
+  limit: number;
+  window: number;
+}
+
+export interface LimiterSpec {
+  /** Names the limiter in logs; stores built per limiter use it as their key prefix. */
+  name: string;
+  rule: RateLimitRule;
+  /**
+   * What requests are counted by: the client address (`req.ip`, so `X-Forwarded-For` counts
+   * only when the host trusts its proxy) by default, or a key read from the request such as
+   * an account name. A request without a key is not counted. Keys are stored hashed.
+   */
+  key?: ((req: Request) => string | undefined) | undefined;
+  /** Count only requests that fail (status >= 400), e.g. wrong passwords. */
+  failuresOnly?: boolean | undefined;
+  /** Where counts live (one store per limiter; e.g. rate-limit-redis for several instances). In memory by default. */
+  store?: RateLimitStore | undefined;
+}
+
+/** Builds one limiter middleware; providers receive it through their context. */
+export type RateLimitFactory = (spec: LimiterSpec) => RequestHandler;
+
+/**
+ * Limiters on express-rate-limit that answer through the error handler: 429
+ * `TooManyRequests` with `Retry-After`, and the library's own warnings (e.g. an
+ * `X-Forwarded-For` header that no trusted proxy vouches for) go to our logger.
+ */
+export function rateLimiter(logger: Logger): RateLimitFactory {
+  const log = {
+    warn: (error: unknown, message?: string) => logger.warn(`express-auth-providers: rate limit: ${describe(error, message)}`),
+    error: (error: unknown, message?: string) => logger.error(`express-auth-providers: rate limit: ${describe(error, message)}`),
+  };
+  return (spec) => {
+    const windowMs = spec.rule.window * 1000;
+    const keyOf = spec.key;
+    const limiter = rateLimit({
+      windowMs,
+      limit: spec.rule.limit,
+      legacyHeaders: false,
+      standardHeaders: false,
+      requestPropertyName: `rateLimit:${spec.name}`,
+      skipSuccessfulRequests: spec.failuresOnly ?? false,
+      ...(keyOf && {
+        skip: (req: Request) => keyOf(req) === undefined,
+        keyGenerator: (req: Request) => sha256(keyOf(req)!),
+      }),
+      ...(spec.store && { store: spec.store }),
+      logger: log,
+      handler: (req, _res, next, options) => {
+        const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[options.requestPropertyName];
+        const resetAt = info?.resetTime?.getTime() ?? Date.now() + windowMs;
+        const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+        next(
+          new AuthError('TooManyRequests', 'too many requests, try again later', {
+            headers: { 'Retry-After': String(retryAfter) },
+            detail: spec.name,
+          }),
+        );
+      },
+    });
+    // Fail closed: with its counts unreachable the limiter cannot tell a brute force from a
+    // user, so the request is refused with 503 (as when the data store is down), not let through.
+    return (req, res, next) =>
+      void limiter(req, res, (err?: unknown) =>
+        next(err === undefined || err instanceof AuthError ? err : new StoreUnavailableError('rate-limit store unavailable', { cause: err })),
+      );
+  };
+}
+
+function describe(error: unknown, message?: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return message ? `${message} ${text}` : text;
+}

@@ -1,0 +1,33 @@
+import { AuthError } from '../../errors.js';
+import type { UserpassRecord } from '../../model/types.js';
+import { markConfirmed, release } from './credentials.js';
+import type { UserpassDeps } from './deps.js';
+import { decide, deliver, linkFor } from './hooks.js';
+
+/**
+ * Runs the configured confirmation for a pending credential: `auto` confirms it,
+ * `email` mails a link, `function` asks the host (success confirms, pending waits
+ * for `/confirm`, fail frees the email and answers 400 as App Services does).
+ */
+export async function startConfirmation(deps: UserpassDeps, record: UserpassRecord): Promise<void> {
+  const { confirmation } = deps.options;
+  const { logger } = deps.ctx;
+  switch (confirmation.mode) {
+    case 'auto':
+      return markConfirmed(deps, record);
+    case 'email': {
+      const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
+      const mail = { email: record.email, ...issued, url: linkFor(confirmation.url, issued) };
+      return deliver(logger, 'confirmation send', () => confirmation.send(mail));
+    }
+    case 'function': {
+      const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
+      const request = { email: record.email, username: record.email, ...issued };
+      const status = await decide(logger, 'confirmation', () => confirmation.run(request));
+      if (status === 'success') return markConfirmed(deps, record);
+      if (status === 'pending') return;
+      await release(deps, record);
+      throw new AuthError('BadRequest', `failed to confirm user "${record.email}"`);
+    }
+  }
+}

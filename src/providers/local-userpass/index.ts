@@ -1,0 +1,40 @@
+import type { ProviderOptions } from '../../options.js';
+import type { ProviderModule } from '../provider.js';
+import { confirmRoutes } from './confirm-routes.js';
+import { forgetCredential } from './credentials.js';
+import type { UserpassDeps } from './deps.js';
+import { userpassLimits } from './limits.js';
+import { verifyLogin } from './login.js';
+import { UserpassTokens } from './one-time-tokens.js';
+import { PasswordHasher } from './password-hasher.js';
+import { registerRoute } from './register.js';
+import { resetRoutes } from './reset-routes.js';
+import { userpassStrategy } from './strategy.js';
+
+/**
+ * local-userpass: email and password, with confirmation (email, host function, or
+ * automatic) and reset (email or host function), argon2id, and rate limits.
+ */
+export const localUserpass: ProviderModule<ProviderOptions['local-userpass']> = {
+  type: 'local-userpass',
+  create(options, ctx) {
+    const deps: UserpassDeps = {
+      ctx,
+      options,
+      hasher: new PasswordHasher(options.hashing),
+      tokens: new UserpassTokens(ctx.store, ctx.now),
+    };
+    const limits = userpassLimits(ctx, options.rateLimit);
+    return {
+      type: 'local-userpass',
+      strategy: userpassStrategy((username, password) => verifyLogin(deps, username, password)),
+      loginGuards: limits.login,
+      routes(router) {
+        registerRoute(router, deps, limits);
+        confirmRoutes(router, deps, limits);
+        resetRoutes(router, deps, limits);
+      },
+      forget: (identity) => forgetCredential(deps, identity.id),
+    };
+  },
+};
