@@ -6,19 +6,18 @@ const notAllowed = (message: string) => new AuthError('LinkNotAllowed', message)
 
 /**
  * App Services' rules for adding an identity to an existing user: never an anonymous identity,
- * never a second email/password identity, and an email/password identity only once confirmed.
+ * never a second email/password identity. (An email/password identity must also be confirmed:
+ * the local-userpass strategy refuses a pending one with `UserPending`, links included.)
  * Server API keys make server users of their own and never join a person's account.
  */
 export function assertLinkable(verified: VerifiedIdentity, held: IdentityRecord[]): void {
   if (verified.providerType === 'anon-user') throw notAllowed('linking an anonymous identity is not allowed');
   if (verified.userType === 'server') throw notAllowed('a server API key cannot be linked to a user');
-  if (verified.providerType === 'local-userpass') {
-    if (verified.email && verified.email.verified !== true) {
-      throw new AuthError('UserPending', 'confirm the email address before linking it');
-    }
-    if (held.some((i) => i.providerType === 'local-userpass' && i.id !== verified.id)) {
-      throw notAllowed('linking a local-userpass identity is not allowed when one is already linked');
-    }
+  if (
+    verified.providerType === 'local-userpass' &&
+    held.some((i) => i.providerType === 'local-userpass' && i.id !== verified.id)
+  ) {
+    throw notAllowed('linking a local-userpass identity is not allowed when one is already linked');
   }
 }
 

@@ -56,13 +56,3 @@ export function pendingUsers(deps: { store: Store; now: () => Date; normaliseEma
 }
 
 export type PendingUsers = ReturnType<typeof pendingUsers>;
-
-/**
- * The email normalisation of SPEC §5: trimmed, the domain lower-cased, the local part kept.
- * The local-userpass provider keys its records the same way.
- */
-export function normaliseEmail(email: string): string {
-  const trimmed = email.trim();
-  const at = trimmed.lastIndexOf('@');
-  return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
-}

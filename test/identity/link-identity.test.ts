@@ -87,13 +87,6 @@ describe.each(storeCases('link-identity'))('linking identities ()', ({ make }) =
     expect(await store.getIdentity('local-userpass', 'up-2')).toBeNull();
   });
 
-  it('refuses an unconfirmed email/password identity with UserPending', async () => {
-    const { user } = await resolveUser(store, anon(), T0);
-    const err = await rejection(linkIdentity(store, user.id, userpass('up-1', 'a@example.com', false), at(1)));
-    expect([err.status, err.code]).toEqual([401, 'UserPending']);
-    expect((await store.getUser(user.id))?.anonymous).toBe(true);
-  });
-
   it('refuses a server API key', async () => {
     const { user } = await resolveUser(store, token('t-1'), T0);
     const err = await rejection(linkIdentity(store, user.id, { providerType: 'api-key', id: 'k', userType: 'server' }, at(1)));

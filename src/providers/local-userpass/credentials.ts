@@ -1,5 +1,6 @@
 import type { UserpassRecord } from '../../model/types.js';
 import type { UserpassDeps } from './deps.js';
+import { normaliseEmail } from './email.js';
 
 /**
  * Writes to a credential record. Each step is one atomic write, ordered so that a
@@ -48,4 +49,16 @@ export async function forgetCredential(deps: UserpassDeps, identityId: string): 
   if (!record) return;
   await deps.ctx.store.deleteUserpass(record.email);
   await deps.ctx.store.deleteTokensOfSubject(record.email);
+}
+
+/**
+ * Drops a pending (never confirmed) registration of an address whose owner has just proven it
+ * through another provider (`linkByVerifiedEmail`), with its links: whoever registered it
+ * without the mailbox can then never confirm it, and its password never logs in.
+ */
+export async function revokePending(deps: UserpassDeps, address: string): Promise<void> {
+  const email = normaliseEmail(address);
+  if (!(await deps.ctx.store.deleteUserpass(email, 'pending'))) return;
+  await deps.ctx.store.deleteTokensOfSubject(email);
+  deps.ctx.logger.info('express-auth-providers: removed a pending registration of a verified address');
 }

@@ -1,7 +1,7 @@
 import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';
 import { confirmRoutes } from './confirm-routes.js';
-import { forgetCredential } from './credentials.js';
+import { forgetCredential, revokePending } from './credentials.js';
 import type { UserpassDeps } from './deps.js';
 import { userpassLimits } from './limits.js';
 import { verifyLogin } from './login.js';
@@ -35,6 +35,8 @@ export const localUserpass: ProviderModule<ProviderOptions['local-userpass']> = 
         resetRoutes(router, deps, limits);
       },
       forget: (identity) => forgetCredential(deps, identity.id),
+      // A pending registration has no identity yet (the first login makes it), so no user is affected.
+      revokeUnverifiedEmail: async (address) => (await revokePending(deps, address), []),
     };
   },
 };

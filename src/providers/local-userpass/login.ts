@@ -35,6 +35,7 @@ export async function verifyLogin(deps: UserpassDeps, username: string, rawPassw
     providerType: 'local-userpass',
     id: record.identityId,
     data: { email },
-    email: { address: email, verified: true },
+    // Confirmed proves the mailbox, except in `auto` mode, where nothing ever did.
+    email: { address: email, verified: deps.options.confirmation.mode !== 'auto' },
   };
 }
