@@ -121,6 +121,13 @@ const apiKey = z.strictObject({
   requestCacheSize: z.number().int().min(0).default(10_000),
   /** How long a verified key is trusted without a store read, milliseconds: a key disabled by another process stops working within this time. */
   requestCacheMs: z.number().int().min(0).default(5_000),
+  /** Limits on `POST /providers/api-key/login` per client address; keys are unguessable, so none per key. */
+  rateLimit: z
+    .strictObject({
+      store: fn<(name: string) => RateLimitStore>().optional(),
+      login: z.strictObject({ perIp: limitRule(300, 15 * 60), failedPerIp: limitRule(30, 15 * 60) }).prefault({}),
+    })
+    .prefault({}),
 });
 
 /** Metadata fields mapped from claims (SPEC §2), checked and parsed at start-up. */

@@ -32,6 +32,13 @@ async function login(ctx: ProviderContext, key: string, options: ProviderOptions
   };
 }
 
+/** Per-address limits on key logins: all of them, and the failed ones (key guessing) more tightly. */
+function loginLimits(ctx: ProviderContext, limits: ProviderOptions['api-key']['rateLimit']) {
+  const limiter = (name: string, rule: { limit: number; window: number }, failuresOnly = false) =>
+    ctx.rateLimit({ name: `api-key:${name}`, rule, failuresOnly, store: limits.store?.(`api-key:${name}`) });
+  return [limiter('login:ip', limits.login.perIp), limiter('login:failed-ip', limits.login.failedPerIp, true)];
+}
+
 /**
  * api-key: user API keys (created by a user, log in as that user) and server API keys
  * (created through `auth.users.apiKeys`, each logs in as a `server` user of its own).
@@ -51,6 +58,7 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
       rootRoutes: (router) =>
         userKeyRoutes(router, ctx.requireUser({ allowAnonymous: false, types: ['normal'], checkSession: true }), keys),
       forget: (identity) => keys.forget(identity),
+      loginGuards: loginLimits(ctx, options.rateLimit),
     };
     internals.set(provider, { keys, requests: new ApiKeyRequests(ctx, cache, options.lastUsedResolution) });
     return provider;
