@@ -114,7 +114,7 @@ describe.each(storeCases(db))('local-userpass login (%s)', (_name, makeStore) =>
 
 describe('verifyLogin', () => {
   it('vouches for the email as verified and carries it as identity data', async () => {
-    const deps = memoryDeps();
+    const deps = memoryDeps('email');
     const password = 'lantern-ocean-Kx7-5512';
     const now = new Date();
     await deps.ctx.store.insertUserpass({
@@ -132,15 +132,30 @@ describe('verifyLogin', () => {
       email: { address: 'v@example.com', verified: true },
     });
   });
+
+  it('does not vouch for an email confirmed by `auto` mode, which never proved the mailbox', async () => {
+    const deps = memoryDeps('auto');
+    const password = 'lantern-ocean-Kx7-5512';
+    const now = new Date();
+    await deps.ctx.store.insertUserpass({
+      email: 'v@example.com',
+      identityId: 'identity-v',
+      passwordHash: await deps.hasher.hash(password),
+      status: 'confirmed',
+      createdAt: now,
+      updatedAt: now,
+    });
+    expect((await verifyLogin(deps, 'v@example.com', password)).email).toEqual({ address: 'v@example.com', verified: false });
+  });
 });
 
 /** Just what verifyLogin reads. */
-function memoryDeps(): UserpassDeps {
+function memoryDeps(confirmation: 'email' | 'auto'): UserpassDeps {
   const store = new MemoryStore();
   const now = () => new Date();
   return {
     ctx: { store, now, logger: new MemoryLogger() } as unknown as UserpassDeps['ctx'],
-    options: { password: { minLength: 8, maxLength: 128, blocklist: [] } } as unknown as UserpassDeps['options'],
+    options: { password: { minLength: 8, maxLength: 128, blocklist: [] }, confirmation: { mode: confirmation } } as unknown as UserpassDeps['options'],
     hasher: new PasswordHasher({ memoryCost: 19_456, timeCost: 2, parallelism: 1 }),
     tokens: new UserpassTokens(store, now),
   };
