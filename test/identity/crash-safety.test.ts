@@ -6,6 +6,7 @@ import { resolveUser } from '../../src/identity/resolve-user.js';
 import { unlinkIdentity } from '../../src/identity/unlink-identity.js';
 import type { VerifiedIdentity } from '../../src/identity/verified-identity.js';
 import { StoreUnavailableError, type Store } from '../../src/index.js';
+import { allProvidersApp, customToken, linkWith } from '../support/all-providers.js';
 import { createTestApp, MemoryLogger, type TestApp } from '../support/app.js';
 import { FailingStore } from '../support/failing-store.js';
 import { storeCases } from '../support/stores.js';
@@ -55,6 +56,19 @@ describe.each(storeCases('crash'))('crash safety on $name', ({ make }) => {
 
       const retry = await linkIdentity(store, me.user_id, token('t-1'), t.clock.now());
       expect([retry.linked, retry.user.anonymous, retry.user.id]).toEqual([false, false, me.user_id]);
+    });
+
+    it('over HTTP: a 503 after the identity insert, then the retried link answers 200 and the user is permanent', async () => {
+      const app = await allProvidersApp(store);
+      const me = (await request(app.app).post('/auth/providers/anon-user/login').send({})).body;
+      const body = { token: await customToken(app, 'sub-1') };
+      failing.failOn('updateUser');
+      const failed = await linkWith(app, me.access_token, 'custom-token', body);
+      expect([failed.status, failed.body.error_code]).toEqual([503, 'ServiceUnavailable']);
+      const retried = await linkWith(app, me.access_token, 'custom-token', body);
+      expect(retried.status).toBe(200);
+      expect(retried.body.identities.map((i: { provider_type: string }) => i.provider_type)).toEqual(['anon-user', 'custom-token']);
+      expect((await store.getUser(me.user_id))?.anonymous).toBe(false);
     });
 
     it('fails at the identity insert: nothing changed, and the user is still anonymous', async () => {
