@@ -387,6 +387,32 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
       });
     });
 
+    describe('locks', () => {
+      it('gives a lock to one holder at a time, and again once released', async () => {
+        const holder = await store.acquireLock('user-1', T0, 30_000);
+        expect(holder).toEqual(expect.any(String));
+        expect(await store.acquireLock('user-1', at(1), 30_000)).toBeNull();
+        expect(await store.acquireLock('user-2', at(1), 30_000)).not.toBeNull();
+        await store.releaseLock('user-1', 'not-the-holder');
+        expect(await store.acquireLock('user-1', at(2), 30_000)).toBeNull();
+        await store.releaseLock('user-1', holder!);
+        expect(await store.acquireLock('user-1', at(3), 30_000)).not.toBeNull();
+      });
+
+      it('hands an expired lock to the next caller, and the old holder cannot release it', async () => {
+        const crashed = await store.acquireLock('k', T0, 10_000);
+        const next = await store.acquireLock('k', at(10), 10_000);
+        expect(next).not.toBeNull();
+        await store.releaseLock('k', crashed!);
+        expect(await store.acquireLock('k', at(11), 10_000)).toBeNull();
+      });
+
+      it('gives one of 10 concurrent callers the lock', async () => {
+        const holders = await Promise.all(Array.from({ length: 10 }, () => store.acquireLock('raced', T0, 30_000)));
+        expect(holders.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('sweepExpired', () => {
       it('removes expired sessions and tokens and keeps live ones', async () => {
         await store.insertSession(session('u', { expiresAt: at(10) }));

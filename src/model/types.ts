@@ -88,8 +88,8 @@ export interface ApiKeyRecord {
   lastUsedAt?: Date | undefined;
 }
 
-/** `claim` marks a store-internal mutual-exclusion record (see MongoStore). */
-export type OneTimeTokenPurpose = 'confirm' | 'reset' | 'exchange' | 'claim';
+/** `lock` marks a store-internal lock record (Store.acquireLock). */
+export type OneTimeTokenPurpose = 'confirm' | 'reset' | 'exchange' | 'lock';
 
 /** Confirmation, reset and OAuth exchange tokens: single use, stored hashed. */
 export interface OneTimeTokenRecord {

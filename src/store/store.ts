@@ -95,7 +95,16 @@ export interface Store {
   consumeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
   deleteTokensOfSubject(subject: string, purpose?: OneTimeTokenPurpose): Promise<number>;
 
-  /** Removes expired sessions and tokens (for servers without TTL indexes). */
+  /**
+   * Takes the named lock for `holdMs`: returns a holder id, or null while another holder
+   * has it. A lock whose holder never released it (a crash) is taken over once expired.
+   * Built on a unique insert, so it is exclusive even where conditional updates are not atomic.
+   */
+  acquireLock(key: string, now: Date, holdMs: number): Promise<string | null>;
+  /** Releases a lock, only if `holder` still holds it. */
+  releaseLock(key: string, holder: string): Promise<void>;
+
+  /** Removes expired sessions, tokens and locks (for servers without TTL indexes). */
   sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }>;
 }
 

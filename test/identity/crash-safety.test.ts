@@ -118,13 +118,8 @@ describe.each(storeCases('crash'))('crash safety on $name', ({ make }) => {
     it('recovers from a lock left by a crashed unlink once it expires', async () => {
       const me = await anonLogin();
       await linkIdentity(store, me.user_id, token('t-1'), t.clock.now());
-      await store.insertToken({
-        hash: `lock:identities:${me.user_id}`,
-        purpose: 'claim',
-        subject: me.user_id,
-        createdAt: t.clock.now(),
-        expiresAt: new Date(t.clock.now().getTime() + 30_000),
-      });
+      // A holder that took the lock and died without releasing it.
+      expect(await store.acquireLock(`identities:${me.user_id}`, t.clock.now(), 30_000)).not.toBeNull();
       const forget = async () => undefined;
       await expect(unlinkIdentity(store, forget, me.user_id, 'custom-token', 't-1', t.clock.now())).rejects.toMatchObject({
         code: 'Conflict',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DuplicateKeyError } from '../../errors.js';
 import type {
   ApiKeyRecord,
@@ -35,6 +36,7 @@ export class MemoryStore implements Store {
   private readonly userpass = new Map<string, UserpassRecord>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
   private readonly tokens = new Map<string, OneTimeTokenRecord>();
+  private readonly locks = new Map<string, { holder: string; expiresAt: Date }>();
 
   async init(): Promise<void> {}
 
@@ -270,10 +272,22 @@ export class MemoryStore implements Store {
     return this.deleteWhere(this.tokens, (t) => t.subject === subject && (purpose === undefined || t.purpose === purpose));
   }
 
+  async acquireLock(key: string, now: Date, holdMs: number): Promise<string | null> {
+    const held = this.locks.get(key);
+    if (held && held.expiresAt > now) return null;
+    const holder = randomUUID();
+    this.locks.set(key, { holder, expiresAt: new Date(now.getTime() + holdMs) });
+    return holder;
+  }
+
+  async releaseLock(key: string, holder: string): Promise<void> {
+    if (this.locks.get(key)?.holder === holder) this.locks.delete(key);
+  }
+
   async sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }> {
     return {
       sessions: this.deleteWhere(this.sessions, (s) => s.expiresAt <= now),
-      tokens: this.deleteWhere(this.tokens, (t) => t.expiresAt <= now),
+      tokens: this.deleteWhere(this.tokens, (t) => t.expiresAt <= now) + this.deleteWhere(this.locks, (l) => l.expiresAt <= now),
     };
   }
 

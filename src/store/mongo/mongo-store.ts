@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, CreateIndexesOptions, Db, Document, Filter, IndexSpecification } from 'mongodb';
 import type {
   ApiKeyRecord,
@@ -184,13 +185,17 @@ export class MongoStore implements Store {
   rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
     return guarded('sessions', async () => {
       // A conditional update is not atomic on every MongoDB-compatible server (FerretDB 1.x
-      // reads, then writes), but a unique insert is: whoever inserts the claim on the old
-      // hash is the one rotation allowed to proceed.
-      if (!(await this.claim(`rotate:${expectedHash}`, id, now))) return false;
-      const result = await this.sessions.updateOne(
-        { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now } },
-        { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
-      );
+      // reads, then writes), so concurrent rotations of a session are serialised by a lock
+      // (a unique insert); one that crashed holding it is retried once it expires.
+      const key = `rotate:${id}`;
+      const holder = await this.acquireLock(key, now, 60_000);
+      if (!holder) return false;
+      const result = await this.sessions
+        .updateOne(
+          { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now } },
+          { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
+        )
+        .finally(() => this.releaseLock(key, holder));
       return result.modifiedCount === 1;
     });
   }
@@ -323,22 +328,31 @@ export class MongoStore implements Store {
     });
   }
 
-  /**
-   * Inserts a claim under a unique key; true for the one caller that inserted it.
-   * A claim older than a minute whose holder never finished is taken over, so a
-   * crash between the claim and the write it guards does not block the key forever.
-   */
-  private async claim(key: string, subject: string, now: Date): Promise<boolean> {
-    const doc = { _id: `claim:${key}`, purpose: 'claim' as const, subject, createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000) };
-    try {
-      await this.tokens.insertOne(doc);
-      return true;
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== 11000) throw err;
-    }
-    const stale = new Date(now.getTime() - 60_000);
-    if ((await this.tokens.deleteOne({ _id: doc._id, createdAt: { $lt: stale } })).deletedCount !== 1) return false;
-    return this.claim(key, subject, now);
+  acquireLock(key: string, now: Date, holdMs: number): Promise<string | null> {
+    return guarded('tokens', async () => {
+      const doc = {
+        _id: `lock:${key}`,
+        purpose: 'lock' as const,
+        subject: randomUUID(),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + holdMs),
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await this.tokens.insertOne(doc);
+          return doc.subject;
+        } catch (err) {
+          if ((err as { code?: unknown }).code !== 11000) throw err;
+        }
+        // Held: take it over only if it expired, then try the insert once more.
+        if ((await this.tokens.deleteOne({ _id: doc._id, expiresAt: { $lte: now } })).deletedCount !== 1) return null;
+      }
+      return null;
+    });
+  }
+
+  releaseLock(key: string, holder: string): Promise<void> {
+    return guarded('tokens', async () => void (await this.tokens.deleteOne({ _id: `lock:${key}`, subject: holder })));
   }
 }
 
