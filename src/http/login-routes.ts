@@ -6,7 +6,7 @@ import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
-import { parseBody } from './body.js';
+import { parseBody } from '../util/parse-input.js';
 
 // What every login body may carry beside the provider's credentials (App Services clients send it).
 const loginEnvelope = z.looseObject({

@@ -4,7 +4,7 @@ import { PROVIDER_TYPES, type ProviderType, type UserType } from '../model/types
 import type { AccessClaims, AccessTokens } from '../tokens/access-token.js';
 import type { SessionCheck } from '../tokens/session-check.js';
 import { Lru } from '../util/lru.js';
-import type { AuthUser } from './auth-user.js';
+import type { AuthUser } from '../model/auth-user.js';
 import { apiKeyCredential, bearerToken } from './bearer.js';
 import { sendError } from './error-handler.js';
 import type { Logger } from '../options.js';

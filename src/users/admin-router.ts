@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
+import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES } from '../model/types.js';
 import type { ServerApiKey } from '../providers/api-key/server-keys.js';
 import type { ManagedUser, UserManagement } from './user-management.js';
@@ -48,13 +49,6 @@ const pageQuery = z.strictObject({ limit: count.optional(), after: z.string().op
 const customData = z.record(z.string(), z.unknown());
 const createKeyBody = z.object({ name: z.string() });
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new AuthError('InvalidParameter', `invalid ${issue.path.map(String).join('.') || what}: ${issue.message}`);
-}
-
 const param = (req: Request, name: string) => String(req.params[name]);
 const notFound = () => new AuthError('UserNotFound', 'user not found');
 
@@ -67,7 +61,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   router.use(...guards);
 
   router.get('/users', async (req, res) => {
-    const { limit, after, ...filter } = parse(listQuery, req.query, 'query');
+    const { limit, after, ...filter } = parseInput(listQuery, req.query, 'query');
     const page = await users.list({ filter, limit, after });
     res.json({ users: page.users.map(adminView), ...(page.next ? { next: page.next } : {}) });
   });
@@ -79,7 +73,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   });
 
   router.get('/identities/:providerType/:id', async (req, res) => {
-    const type = parse(z.enum(PROVIDER_TYPES), req.params['providerType'], 'provider type');
+    const type = parseInput(z.enum(PROVIDER_TYPES), req.params['providerType'], 'provider type');
     const user = await users.findByIdentity(type, param(req, 'id'));
     if (!user) throw notFound();
     res.json(adminView(user));
@@ -102,7 +96,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   });
 
   router.put('/users/:id/custom_data', async (req, res) => {
-    const user = await users.setCustomData(param(req, 'id'), parse(customData, req.body, 'body'));
+    const user = await users.setCustomData(param(req, 'id'), parseInput(customData, req.body, 'body'));
     if (!user) throw notFound();
     res.json(adminView(user));
   });
@@ -114,7 +108,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   });
 
   router.get('/user_registrations/pending_users', async (req, res) => {
-    const page = await users.pending.list(parse(pageQuery, req.query, 'query'));
+    const page = await users.pending.list(parseInput(pageQuery, req.query, 'query'));
     res.json({
       users: page.users.map((u) => ({ email: u.email, created_at: u.createdAt.toISOString() })),
       ...(page.next ? { next: page.next } : {}),
@@ -136,7 +130,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   });
 
   router.post('/api_keys', async (req, res) => {
-    const { key, ...created } = await users.apiKeys.createServerKey(parse(createKeyBody, req.body, 'body').name);
+    const { key, ...created } = await users.apiKeys.createServerKey(parseInput(createKeyBody, req.body, 'body').name);
     res.status(201).set('Cache-Control', 'no-store').json({ ...serverKeyView(created), key });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthError } from '../errors.js';
+import { parseInput } from '../util/parse-input.js';
 import { emailKey } from '../identity/verified-identity.js';
 import { PROVIDER_TYPES, type UserRecord } from '../model/types.js';
 import type { Store, UserQuery } from '../store/store.js';
@@ -36,10 +36,7 @@ export interface UserRecordPage {
 }
 
 export function parseListQuery(query: unknown) {
-  const parsed = listQuerySchema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new AuthError('InvalidParameter', `invalid ${issue.path.map(String).join('.') || 'query'}: ${issue.message}`);
+  return parseInput(listQuerySchema, query ?? {}, 'query');
 }
 
 /** Lists users in id order, filtered and paged. */

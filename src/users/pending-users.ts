@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthError } from '../errors.js';
+import { parseInput } from '../util/parse-input.js';
 import type { Store } from '../store/store.js';
 import { MAX_PAGE } from './list-users.js';
 
@@ -16,23 +16,17 @@ const pageSchema = z.strictObject({
 
 const emailSchema = z.string().trim().min(1).max(320);
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new AuthError('InvalidParameter', `invalid ${what}: ${parsed.error.issues[0]!.message}`);
-}
-
 /**
  * Pending email/password registrations (App Services' `user_registrations`). `normaliseEmail`
  * is the local-userpass provider's own, so an address finds its record however it is typed.
  */
 export function pendingUsers(deps: { store: Store; now: () => Date; normaliseEmail: (email: string) => string }) {
   const { store } = deps;
-  const key = (email: unknown) => deps.normaliseEmail(parse(emailSchema, email, 'email'));
+  const key = (email: unknown) => deps.normaliseEmail(parseInput(emailSchema, email, 'email'));
   return {
     /** Pending registrations in email order; `next` is the `after` of the following page. */
     async list(query?: { limit?: number; after?: string }): Promise<{ users: PendingUser[]; next?: string }> {
-      const { limit, after } = parse(pageSchema, query ?? {}, 'query');
+      const { limit, after } = parseInput(pageSchema, query ?? {}, 'query');
       const records = await store.listUserpass({ status: 'pending', limit, after });
       const users = records.map((r) => ({ email: r.email, createdAt: r.createdAt }));
       return users.length === limit ? { users, next: users[users.length - 1]!.email } : { users };

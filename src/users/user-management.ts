@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthError } from '../errors.js';
+import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES, type IdentityRecord, type ProviderType, type UserRecord } from '../model/types.js';
 import type { ServerApiKeys } from '../providers/api-key/server-keys.js';
 import type { Store } from '../store/store.js';
@@ -43,12 +43,6 @@ export interface UserManagementDeps {
 const id = z.string().min(1).max(1024);
 const customData = z.record(z.string(), z.unknown()).optional();
 
-function check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new AuthError('InvalidParameter', `invalid ${what}: ${parsed.error.issues[0]!.message}`);
-}
-
 /** `auth.users`: the server-side user management API (SPEC §7). */
 export function createUserManagement(deps: UserManagementDeps): UserManagement {
   const { store } = deps;
@@ -62,32 +56,32 @@ export function createUserManagement(deps: UserManagementDeps): UserManagement {
       return { ...page, users: users as ManagedUser[] };
     },
     async get(userId) {
-      return withIdentities(await store.getUser(check(id, userId, 'user id')));
+      return withIdentities(await store.getUser(parseInput(id, userId, 'user id')));
     },
     async findByIdentity(providerType, identityId) {
       const identity = await store.getIdentity(
-        check(z.enum(PROVIDER_TYPES), providerType, 'provider type'),
-        check(id, identityId, 'identity id'),
+        parseInput(z.enum(PROVIDER_TYPES), providerType, 'provider type'),
+        parseInput(id, identityId, 'identity id'),
       );
       return identity ? withIdentities(await store.getUser(identity.userId)) : null;
     },
     async disable(userId) {
       // The flag first: from then on no login or refresh passes; the sessions go next.
-      if (!(await store.updateUser(check(id, userId, 'user id'), { disabled: true }))) return false;
+      if (!(await store.updateUser(parseInput(id, userId, 'user id'), { disabled: true }))) return false;
       await deps.revokeSessions(userId);
       return true;
     },
     async enable(userId) {
-      return (await store.updateUser(check(id, userId, 'user id'), { disabled: false })) !== null;
+      return (await store.updateUser(parseInput(id, userId, 'user id'), { disabled: false })) !== null;
     },
     delete(userId) {
-      return deps.deleteUser(check(id, userId, 'user id'));
+      return deps.deleteUser(parseInput(id, userId, 'user id'));
     },
     revokeSessions(userId) {
-      return deps.revokeSessions(check(id, userId, 'user id'));
+      return deps.revokeSessions(parseInput(id, userId, 'user id'));
     },
     async setCustomData(userId, doc) {
-      const user = await store.updateUser(check(id, userId, 'user id'), { customData: check(customData, doc, 'custom data') });
+      const user = await store.updateUser(parseInput(id, userId, 'user id'), { customData: parseInput(customData, doc, 'custom data') });
       return withIdentities(user);
     },
     pending: pendingUsers(deps),

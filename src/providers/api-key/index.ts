@@ -1,7 +1,7 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { z } from 'zod';
-import { parseBody } from '../../http/body.js';
-import type { AuthUser } from '../../http/auth-user.js';
+import { parseBody } from '../../util/parse-input.js';
+import type { AuthUser } from '../../model/auth-user.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import type { Provider, ProviderContext, ProviderModule } from '../provider.js';

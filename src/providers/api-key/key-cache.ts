@@ -1,4 +1,4 @@
-import type { AuthUser } from '../../http/auth-user.js';
+import type { AuthUser } from '../../model/auth-user.js';
 import { Lru } from '../../util/lru.js';
 
 interface Entry {

@@ -1,5 +1,5 @@
 import { AuthError } from '../../errors.js';
-import type { AuthUser } from '../../http/auth-user.js';
+import type { AuthUser } from '../../model/auth-user.js';
 import type { ProviderContext } from '../provider.js';
 import { checkApiKey } from './key-check.js';
 import { invalidApiKey } from './key-errors.js';

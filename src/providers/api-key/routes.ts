@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { parseBody } from '../../http/body.js';
+import { parseBody } from '../../util/parse-input.js';
 import type { ApiKeyRecord } from '../../model/types.js';
 import { keyName, type ApiKeys, type KeyOwner } from './manage-keys.js';
 

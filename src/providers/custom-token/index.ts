@@ -1,6 +1,6 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { z } from 'zod';
-import { parseBody } from '../../http/body.js';
+import { parseBody } from '../../util/parse-input.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../../errors.js';
-import { parseInput } from '../../util/parse-input.js';
+import { parseBody } from '../../util/parse-input.js';
 import { startConfirmation } from './confirmation.js';
 import { markConfirmed } from './credentials.js';
 import type { UserpassDeps } from './deps.js';
@@ -18,7 +18,7 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
 
   // Confirms the credential a mailed (or host-delivered) token was issued for.
   router.post('/confirm', ...limits.token, async (req, res) => {
-    const { token, tokenId } = parseInput(tokenBody, req.body);
+    const { token, tokenId } = parseBody(tokenBody, req);
     const redeemed = await deps.tokens.redeem('confirm', token, tokenId);
     const record = await store.getUserpass(redeemed.email);
     if (!record || record.identityId !== redeemed.identityId) throw invalidToken();
@@ -28,7 +28,7 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
 
   // Mails a new link to a pending address; 204 whatever the address (no enumeration).
   router.post('/confirm/send', ...limits.send, async (req, res) => {
-    const { email } = parseInput(emailBody, req.body);
+    const { email } = parseBody(emailBody, req);
     if (deps.options.confirmation.mode !== 'email') {
       throw new AuthError('BadRequest', 'confirmation emails are not enabled');
     }
@@ -44,7 +44,7 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
    * not, it answers 204 whatever the address, like `confirm/send`.
    */
   router.post('/confirm/call', ...limits.send, async (req, res) => {
-    const { email } = parseInput(emailBody, req.body);
+    const { email } = parseBody(emailBody, req);
     const record = await store.getUserpass(email);
     if (deps.options.confirmation.mode !== 'email') {
       if (!record) throw new AuthError('UserNotFound', 'user not found');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthError, DuplicateKeyError } from '../../errors.js';
 import { newId } from '../../model/ids.js';
 import type { UserpassRecord } from '../../model/types.js';
-import { parseInput } from '../../util/parse-input.js';
+import { parseBody } from '../../util/parse-input.js';
 import { startConfirmation } from './confirmation.js';
 import type { UserpassDeps } from './deps.js';
 import { emailField } from './email.js';
@@ -23,7 +23,7 @@ const registerBody = z.object({ email: emailField, password: z.string() });
  */
 export function registerRoute(router: Router, deps: UserpassDeps, limits: UserpassLimits): void {
   router.post('/register', ...limits.register, async (req, res) => {
-    const { email, password } = parseInput(registerBody, req.body);
+    const { email, password } = parseBody(registerBody, req);
     await register(deps, email, password);
     res.status(201).end();
   });

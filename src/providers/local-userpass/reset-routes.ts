@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../../errors.js';
-import { parseInput } from '../../util/parse-input.js';
+import { parseBody } from '../../util/parse-input.js';
 import { replacePassword } from './credentials.js';
 import type { UserpassDeps } from './deps.js';
 import { emailField } from './email.js';
@@ -23,7 +23,7 @@ export function resetRoutes(router: Router, deps: UserpassDeps, limits: Userpass
 
   // Mails a reset link to a known address; 204 whatever the address (no enumeration).
   router.post('/reset/send', ...limits.send, async (req, res) => {
-    const { email } = parseInput(emailBody, req.body);
+    const { email } = parseBody(emailBody, req);
     const reset = deps.options.reset;
     if (reset?.mode !== 'email') throw notEnabled('password reset by email');
     const record = await store.getUserpass(email);
@@ -37,7 +37,7 @@ export function resetRoutes(router: Router, deps: UserpassDeps, limits: Userpass
 
   // Sets the password a token was issued for; ends every session of the user.
   router.post('/reset', ...limits.token, async (req, res) => {
-    const { token, tokenId, password: raw } = parseInput(resetBody, req.body);
+    const { token, tokenId, password: raw } = parseBody(resetBody, req);
     const reset = deps.options.reset;
     if (!reset) throw notEnabled('password reset');
     // Every rule that needs no account is checked before the single-use token is spent.
@@ -63,7 +63,7 @@ export function resetRoutes(router: Router, deps: UserpassDeps, limits: Userpass
    * `confirm/call` in function mode it says when the address is unknown (404).
    */
   router.post('/reset/call', ...limits.send, async (req, res) => {
-    const { email, password: raw, arguments: args } = parseInput(callBody, req.body);
+    const { email, password: raw, arguments: args } = parseBody(callBody, req);
     const reset = deps.options.reset;
     if (reset?.mode !== 'function') throw notEnabled('password reset by function');
     const record = await store.getUserpass(email);

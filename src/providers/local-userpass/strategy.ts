@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { z } from 'zod';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
-import { parseInput } from '../../util/parse-input.js';
+import { parseBody } from '../../util/parse-input.js';
 import { emailField } from './email.js';
 
 // App Services' login body; extra fields (`options.device`…) are the login route's business.
@@ -16,7 +16,7 @@ const loginBody = z.object({ username: emailField, password: z.string().min(1) }
 class UserpassStrategy extends LocalStrategy {
   override authenticate(req: Request, options?: unknown): void {
     try {
-      parseInput(loginBody, req.body);
+      parseBody(loginBody, req);
     } catch (err) {
       this.error(err as Error);
       return;

@@ -1,4 +1,4 @@
-import type { ProviderType, UserType } from '../model/types.js';
+import type { ProviderType, UserType } from './types.js';
 
 /** `req.user` on routes behind `requireUser`: what the access token says. */
 export interface AuthUser {
