@@ -2,6 +2,7 @@ import { AuthError, DuplicateKeyError } from '../errors.js';
 import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { assertLinkable } from './link-rules.js';
+import { recordLogin } from './resolve-user.js';
 import { syncUser } from './sync-user.js';
 import { identityEmail, type VerifiedIdentity } from './verified-identity.js';
 
@@ -54,12 +55,7 @@ export async function linkIdentity(
     if (!owner) throw new AuthError('Conflict', 'the identity changed during the link; try again');
     if (owner.userId !== userId) throw alreadyOwned();
     linked = false;
-    identity =
-      (await store.updateIdentity(owner.providerType, owner.id, {
-        lastLoginAt: now,
-        ...(verified.data !== undefined ? { data: verified.data } : {}),
-        ...identityEmail(verified),
-      })) ?? owner;
+    identity = await recordLogin(store, owner, verified, now);
   }
 
   if (linked && verified.providerType === 'local-userpass') await refuseSecondUserpass(store, identity);

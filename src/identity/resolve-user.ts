@@ -66,19 +66,22 @@ export async function resolveUser(
   if (!user) ({ user, created } = await createUser(store, identity, verified, now));
   if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
 
-  if (!inserted) {
-    identity =
-      (await store.updateIdentity(identity.providerType, identity.id, {
-        lastLoginAt: now,
-        ...(verified.data !== undefined ? { data: verified.data } : {}),
-        ...identityEmail(verified),
-      })) ?? identity;
-  }
+  if (!inserted) identity = await recordLogin(store, identity, verified, now);
 
   // Also repairs what an interrupted link or unlink left stale (the anonymous flag, merged data).
   const synced = await syncUser(store, user.id, { lastAuthAt: now });
   if (!synced.user) throw new AuthError('InvalidSession', 'the user was deleted during login');
   return { user: synced.user, identities: synced.identities, identity, created, linkedByEmail };
+}
+
+/** Stores what a login of an existing identity brings: its time, and the provider's current data and email. */
+export async function recordLogin(store: Store, identity: IdentityRecord, verified: VerifiedIdentity, now: Date) {
+  const updated = await store.updateIdentity(identity.providerType, identity.id, {
+    lastLoginAt: now,
+    ...(verified.data !== undefined ? { data: verified.data } : {}),
+    ...identityEmail(verified),
+  });
+  return updated ?? identity;
 }
 
 async function createUser(store: Store, identity: IdentityRecord, verified: VerifiedIdentity, now: Date) {

@@ -113,8 +113,8 @@ describe.each(storeCases(db))('local-userpass login (%s)', (_name, makeStore) =>
 });
 
 describe('verifyLogin', () => {
-  it('vouches for the email as verified and carries it as identity data', async () => {
-    const deps = memoryDeps('email');
+  /** A confirmed credential for v@example.com; returns its password. */
+  async function confirmedAccount(deps: ReturnType<typeof memoryDeps>) {
     const password = 'lantern-ocean-Kx7-5512';
     const now = new Date();
     await deps.ctx.store.insertUserpass({
@@ -125,6 +125,12 @@ describe('verifyLogin', () => {
       createdAt: now,
       updatedAt: now,
     });
+    return password;
+  }
+
+  it('vouches for the email as verified and carries it as identity data', async () => {
+    const deps = memoryDeps('email');
+    const password = await confirmedAccount(deps);
     expect(await verifyLogin(deps, ' V@Example.com', password)).toEqual({
       providerType: 'local-userpass',
       id: 'identity-v',
@@ -135,16 +141,7 @@ describe('verifyLogin', () => {
 
   it('does not vouch for an email confirmed by `auto` mode, which never proved the mailbox', async () => {
     const deps = memoryDeps('auto');
-    const password = 'lantern-ocean-Kx7-5512';
-    const now = new Date();
-    await deps.ctx.store.insertUserpass({
-      email: 'v@example.com',
-      identityId: 'identity-v',
-      passwordHash: await deps.hasher.hash(password),
-      status: 'confirmed',
-      createdAt: now,
-      updatedAt: now,
-    });
+    const password = await confirmedAccount(deps);
     expect((await verifyLogin(deps, 'v@example.com', password)).email).toEqual({ address: 'v@example.com', verified: false });
   });
 });
