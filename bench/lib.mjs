@@ -2,6 +2,8 @@
 // one with autocannon, and print results as ratios against a baseline of the same run.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import autocannon from 'autocannon';
 
 /**
@@ -9,7 +11,10 @@ import autocannon from 'autocannon';
  * printed until then, and a stop function.
  */
 export async function startServer(script, env = {}) {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The server gets a core of its own (the load generator, this process, takes the other).
+  const pinned = os.cpus().length >= 2 && existsSync('/usr/bin/taskset');
+  const [command, args] = pinned ? ['/usr/bin/taskset', ['-c', '0', process.execPath, script]] : [process.execPath, [script]];
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buffer = '';
   const port = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
@@ -42,8 +47,10 @@ export async function load({ url, headers = {}, method = 'GET', body, seconds = 
  * Measures each case `rounds` times, interleaved so drift on a shared machine hits all
  * alike, and prints the median throughput of each as a ratio to the first (the baseline).
  */
-export async function compare(title, cases, { rounds = 3, seconds = 4 } = {}) {
+export async function compare(title, cases, { rounds = Number(process.env.BENCH_ROUNDS ?? 5), seconds = 3 } = {}) {
   const samples = new Map(cases.map((c) => [c.name, []]));
+  // A first pass, not counted: JIT warm-up and caches filled for every case.
+  for (const c of cases) await load({ ...c, seconds: 1 });
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) samples.get(c.name).push(await load({ seconds, ...c }));
   }

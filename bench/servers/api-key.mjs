@@ -21,8 +21,9 @@ const options = {
   tokens: { signingKeys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench', kty: 'OKP' }] },
   logger: { info() {}, warn() {}, error: console.error },
 };
-const auth = createAuth({ ...options, providers: { 'anon-user': {}, 'api-key': {} } });
-const uncached = createAuth({ ...options, providers: { 'anon-user': {}, 'api-key': { requestCacheMs: 0 } } });
+const member = { authenticate: async () => 'bench-member' }; // a permanent user to own the key
+const auth = createAuth({ ...options, providers: { 'custom-function': member, 'api-key': {} } });
+const uncached = createAuth({ ...options, providers: { 'custom-function': member, 'api-key': { requestCacheMs: 0 } } });
 await auth.init();
 
 const app = express();
@@ -44,10 +45,8 @@ const server = app.listen(0, '127.0.0.1', async () => {
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
-  // Only permanent users create keys: mark the anonymous user permanent (as linking does), refresh.
-  const anon = await post('/auth/providers/anon-user/login');
-  await store.updateUser(anon.user_id, { anonymous: false });
-  const session = await post('/auth/session', anon.refresh_token);
+  // Only permanent (non-anonymous) users create keys.
+  const session = await post('/auth/providers/custom-function/login');
   const { key } = await post('/auth/api_keys', session.access_token);
   console.log(`KEY ${key}`);
   console.log(`TOKEN ${session.access_token}`);

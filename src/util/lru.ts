@@ -14,6 +14,11 @@ export class Lru<K, V> {
     return value;
   }
 
+  /** Reads without marking the entry as used (eviction then follows insertion order). */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
   set(key: K, value: V): void {
     if (this.max <= 0) return;
     this.map.delete(key);
