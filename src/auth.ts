@@ -42,11 +42,11 @@ export interface Auth {
   store: Store;
 }
 
-const consoleLogger: Logger = {
-  info: (message, meta) => console.info(message, meta ?? ''),
-  warn: (message, meta) => console.warn(message, meta ?? ''),
-  error: (message, meta) => console.error(message, meta ?? ''),
-};
+const toConsole =
+  (write: (...args: unknown[]) => void) =>
+  (message: string, meta?: Record<string, unknown>) =>
+    meta === undefined ? write(message) : write(message, meta);
+const consoleLogger: Logger = { info: toConsole(console.info), warn: toConsole(console.warn), error: toConsole(console.error) };
 
 /** Creates the auth instance. Every option is checked here: a wrong one throws a TypeError naming it. */
 export function createAuth(input: AuthOptions): Auth {
