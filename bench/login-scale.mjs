@@ -15,7 +15,7 @@ async function seed(store, from, target) {
   const one = async (i) => {
     const userId = `${i.toString(16).padStart(24, '0')}`;
     await store.insertIdentity({ id: `user-${i}`, providerType: 'custom-function', userId, data: {}, createdAt: now, lastLoginAt: now });
-    await store.insertUser({ id: userId, type: 'normal', data: {}, anonymous: false, disabled: false, createdAt: now, lastAuthAt: now });
+    await store.insertUser({ id: userId, type: 'normal', data: {}, anonymous: false, providers: ['custom-function'], disabled: false, createdAt: now, lastAuthAt: now });
   };
   for (let i = from; i < target; i += 32) {
     await Promise.all(Array.from({ length: Math.min(32, target - i) }, (_, k) => one(i + k)));

@@ -1,5 +1,6 @@
 import { AuthError, DuplicateKeyError } from '../errors.js';
 import { newId } from '../model/ids.js';
+import { mergeIdentityData } from '../model/metadata.js';
 import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { emailLinkTarget, type EmailLinkPolicy } from './email-link.js';
@@ -8,7 +9,8 @@ import { identityEmail, type VerifiedIdentity } from './verified-identity.js';
 
 export interface ResolvedUser {
   user: UserRecord;
-  identities: IdentityRecord[];
+  /** The user's identities, when the login had to list them (see below). */
+  identities?: IdentityRecord[] | undefined;
   /** The identity this login used. */
   identity: IdentityRecord;
   /** True when this login created the user. */
@@ -66,9 +68,27 @@ export async function resolveUser(
   if (!user) ({ user, created } = await createUser(store, identity, verified, now));
   if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
 
+  const before = identity;
   if (!inserted) identity = await recordLogin(store, identity, verified, now);
 
-  // Also repairs what an interrupted link or unlink left stale (the anonymous flag, merged data).
+  // The usual login of a known identity reads and writes by key only: the user's data takes
+  // this identity's fields (it is the most recent login), and nothing else changed. A field
+  // the identity no longer has, a user that does not list this provider yet, or an anonymous
+  // flag left by an interrupted link: the user is recomputed from all its identities.
+  const current =
+    !inserted &&
+    !created &&
+    user.providers?.includes(identity.providerType) &&
+    !(user.anonymous && identity.providerType !== 'anon-user') &&
+    Object.keys(before.data).every((field) => field in identity.data);
+  if (current) {
+    const updated = await store.updateUser(user.id, {
+      lastAuthAt: now,
+      ...(verified.data !== undefined ? { data: mergeIdentityData([{ data: user.data, lastLoginAt: new Date(0) }, identity]) } : {}),
+    });
+    if (!updated) throw new AuthError('InvalidSession', 'the user was deleted during login');
+    return { user: updated, identity, created, linkedByEmail };
+  }
   const synced = await syncUser(store, user.id, { lastAuthAt: now });
   if (!synced.user) throw new AuthError('InvalidSession', 'the user was deleted during login');
   return { user: synced.user, identities: synced.identities, identity, created, linkedByEmail };
@@ -90,6 +110,7 @@ async function createUser(store: Store, identity: IdentityRecord, verified: Veri
     type: verified.userType ?? 'normal',
     data: identity.data,
     anonymous: identity.providerType === 'anon-user',
+    providers: [identity.providerType],
     disabled: false,
     createdAt: now,
     lastAuthAt: now,

@@ -5,7 +5,8 @@ import { onlyAnonymous } from './link-rules.js';
 
 /**
  * Recomputes what a user derives from its identities after they changed: the merged `data`
- * (the most recent login winning per field) and whether it is anonymous. Null when the user is gone.
+ * (the most recent login winning per field), whether it is anonymous, and its provider types.
+ * Null when the user is gone.
  */
 export async function syncUser(
   store: Store,
@@ -16,7 +17,9 @@ export async function syncUser(
   const user = await store.updateUser(userId, {
     ...patch,
     data: mergeIdentityData(identities),
-    ...(identities.length > 0 ? { anonymous: onlyAnonymous(identities) } : {}),
+    ...(identities.length > 0
+      ? { anonymous: onlyAnonymous(identities), providers: [...new Set(identities.map((i) => i.providerType))] }
+      : {}),
   });
   return { user, identities };
 }

@@ -27,6 +27,11 @@ export interface UserRecord {
   customData?: Record<string, unknown> | undefined;
   /** True while the user's only identities are anonymous ones; cleared when another identity is linked. */
   anonymous: boolean;
+  /**
+   * Provider types of the user's identities, kept beside them when they change, so a login or
+   * a refresh reads the user alone (no listing of identities) to mint the token's claims.
+   */
+  providers?: ProviderType[] | undefined;
   disabled: boolean;
   createdAt: Date;
   lastAuthAt: Date;

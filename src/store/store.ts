@@ -108,7 +108,9 @@ export interface Store {
   sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }>;
 }
 
-export type UserPatch = Partial<Pick<UserRecord, 'data' | 'customData' | 'anonymous' | 'disabled' | 'lastAuthAt'>>;
+export type UserPatch = Partial<
+  Pick<UserRecord, 'data' | 'customData' | 'anonymous' | 'providers' | 'disabled' | 'lastAuthAt'>
+>;
 export type IdentityPatch = Partial<Pick<IdentityRecord, 'data' | 'email' | 'lastLoginAt'>>;
 export type UserpassPatch = Partial<Pick<UserpassRecord, 'passwordHash' | 'status' | 'updatedAt'>>;
 export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, 'disabled' | 'lastUsedAt'>>;

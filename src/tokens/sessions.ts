@@ -46,7 +46,8 @@ export class Sessions {
     private readonly logger: Logger,
   ) {}
 
-  async start(user: UserRecord, identities: IdentityRecord[], opts: StartOptions = {}): Promise<TokenResponse> {
+  /** Opens a session; `identities` when the caller has them listed already (else the user's record tells). */
+  async start(user: UserRecord, identities: IdentityRecord[] | undefined, opts: StartOptions = {}): Promise<TokenResponse> {
     const now = this.now();
     const id = newId(now);
     const refreshToken = newRefreshToken(id);
@@ -125,6 +126,20 @@ export class Sessions {
     return count;
   }
 
+  /**
+   * The provider types a user holds and whether they are all anonymous: from the user's own
+   * record when it keeps them, else from the identities (listed if not given).
+   */
+  private async held(user: UserRecord, identities?: IdentityRecord[]) {
+    if (!identities && user.providers) return { prv: user.providers, anon: user.anonymous };
+    const listed = identities ?? (await this.store.listIdentities(user.id));
+    return {
+      prv: [...new Set(listed.map((i) => i.providerType))],
+      // From the identities themselves, so a flag left stale by an interrupted link never shows.
+      anon: listed.length > 0 ? listed.every((i) => i.providerType === 'anon-user') : user.anonymous,
+    };
+  }
+
   /** The live session whose current or previous refresh token this is. */
   private async sessionOf(refreshToken: string, now: Date): Promise<SessionRecord | null> {
     const sessionId = REFRESH_TOKEN.exec(refreshToken)?.[1];
@@ -147,15 +162,7 @@ export class Sessions {
   }
 
   private async mint(session: SessionRecord, user: UserRecord, identities?: IdentityRecord[]): Promise<TokenResponse> {
-    const held = identities ?? (await this.store.listIdentities(user.id));
-    const access_token = await this.access.sign({
-      sub: user.id,
-      sid: session.id,
-      utp: user.type,
-      prv: [...new Set(held.map((i) => i.providerType))],
-      // From the identities themselves, so a flag left stale by an interrupted link never shows.
-      anon: held.length > 0 ? held.every((i) => i.providerType === 'anon-user') : user.anonymous,
-    });
+    const access_token = await this.access.sign({ sub: user.id, sid: session.id, utp: user.type, ...(await this.held(user, identities)) });
     return {
       access_token,
       token_type: 'Bearer',

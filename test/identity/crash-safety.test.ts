@@ -37,17 +37,18 @@ describe.each(storeCases('crash'))('crash safety on $name', ({ make }) => {
   }
 
   describe('anonymous upgrade', () => {
-    it('fails after the identity insert: the user still works, counts as permanent, survives the sweep; retrying completes', async () => {
+    it('fails after the identity insert: the session still works as before, the sweep keeps the user, retrying completes', async () => {
       const me = await anonLogin();
       failing.failOn('updateUser');
       await expect(linkIdentity(store, me.user_id, token('t-1'), t.clock.now())).rejects.toBeInstanceOf(StoreUnavailableError);
       expect((await store.getIdentity('custom-token', 't-1'))?.userId).toBe(me.user_id);
       expect((await store.getUser(me.user_id))?.anonymous).toBe(true); // the stale flag the failure left
 
-      // Tokens are minted from the identities, so the next refresh already admits the user.
+      // Tokens are minted from the user's record, which still says anonymous: the session
+      // keeps working, on the safe side (no more access than before the link).
       const refreshed = await request(t.app).post('/auth/session').set(bearer(me.refresh_token));
       expect(refreshed.status).toBe(200);
-      expect((await request(t.app).get('/members').set(bearer(refreshed.body.access_token))).status).toBe(200);
+      expect((await request(t.app).get('/members').set(bearer(refreshed.body.access_token))).status).toBe(403);
 
       // The sweep re-checks identities and keeps the user.
       t.clock.advance(60 * DAY);
@@ -55,7 +56,12 @@ describe.each(storeCases('crash'))('crash safety on $name', ({ make }) => {
       expect(await store.getUser(me.user_id)).not.toBeNull();
 
       const retry = await linkIdentity(store, me.user_id, token('t-1'), t.clock.now());
-      expect([retry.linked, retry.user.anonymous, retry.user.id]).toEqual([false, false, me.user_id]);
+      expect([retry.linked, retry.user.anonymous, retry.user.providers, retry.user.id]).toEqual([
+        false,
+        false,
+        ['anon-user', 'custom-token'],
+        me.user_id,
+      ]);
     });
 
     it('over HTTP: a 503 after the identity insert, then the retried link answers 200 and the user is permanent', async () => {

@@ -50,7 +50,7 @@ describe.each(storeCases('email-link'))('linkByVerifiedEmail on $name', ({ make 
     const second = await login(withEmail('custom-token', 'sub-1', 'ADA@Example.com', true));
     expect(second.user.id).toBe(owner.user.id);
     expect([second.created, second.linkedByEmail]).toEqual([false, true]);
-    expect(second.identities.map((i) => i.providerType).sort()).toEqual(['custom-token', 'local-userpass']);
+    expect(second.identities!.map((i) => i.providerType).sort()).toEqual(['custom-token', 'local-userpass']);
   });
 
   it('never links when the new login’s email is unverified', async () => {
@@ -111,7 +111,7 @@ describe.each(storeCases('email-link'))('linkByVerifiedEmail on $name', ({ make 
     expect(unverifiedClaims.size).toBe(0);
     expect(revoked.sort()).toEqual(['attacker-user', owner.user.id].sort());
     expect(forgotten.map((i) => i.id)).toEqual(['f-legacy']);
-    expect(linked.identities.map((i) => i.id).sort()).toEqual(['sub-1', 'up-1']);
+    expect(linked.identities!.map((i) => i.id).sort()).toEqual(['sub-1', 'up-1']);
   });
 
   it('revokes pending registrations of the address even when there is no user to link to', async () => {

@@ -8,6 +8,7 @@ import { apiKeyLimitReached, apiKeyNameInUse, apiKeyNotFound } from './key-error
 import { generateApiKey, hashApiKey } from './key-format.js';
 import { keyIdentity } from './key-identity.js';
 import type { VerifiedKeyCache } from './key-cache.js';
+import { syncUser } from '../../identity/sync-user.js';
 
 /** Key names, as App Services allows them. */
 export const keyName = z
@@ -74,6 +75,7 @@ export class ApiKeys {
       await this.ctx.store.insertIdentity(identity);
       identityWritten = true;
       if (server) await this.ctx.store.insertUser(serverUser(record, identity, now));
+      else await syncUser(this.ctx.store, record.userId); // the user now holds an api-key identity
     } catch (err) {
       await this.undo(record, identityWritten);
       throw err;
@@ -109,6 +111,7 @@ export class ApiKeys {
     this.cache.forgetKey(id);
     await this.ctx.store.deleteIdentity('api-key', id);
     if (record.server) await this.ctx.deleteUser(record.userId);
+    else await syncUser(this.ctx.store, record.userId);
   }
 
   /** The provider's `forget` hook: the user is being deleted, or the key's identity unlinked. */
