@@ -81,6 +81,7 @@ export function createAuth(input: AuthOptions): Auth {
     environment,
     deleteUser: removeUser,
     revokeSessions,
+    revokeSessionsOpenedWith: (userId, providerType, id) => sessions.revokeOpenedWith(userId, providerType, id),
     requireUser,
     rateLimit: rateLimiter(logger),
   };

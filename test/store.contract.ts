@@ -205,7 +205,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
 
     describe('sessions', () => {
       it('finds a live session by id; an expired one is gone at read time', async () => {
-        const s = session('user-1', { device: { platform: 'web' } });
+        const s = session('user-1', { device: { platform: 'web' }, identity: { providerType: 'api-key', id: 'key-1' } });
         await store.insertSession(s);
         expect(await store.getSession(s.id, T0)).toEqual(s);
         expect(await store.getSession(s.id, at(3600))).toBeNull();

@@ -63,8 +63,8 @@ export function loginRoutes(deps: LoginDeps): Router {
       res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
       return;
     }
-    const tokens = await deps.accounts.login(verified, ({ user, identities }) =>
-      deps.sessions.start(user, identities, { device: options?.device }),
+    const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
+      deps.sessions.start(user, identities, { device: options?.device, identity }),
     );
     res.set('Cache-Control', 'no-store').json(tokens);
   });

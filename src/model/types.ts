@@ -63,6 +63,8 @@ export interface SessionRecord {
   /** False for sessions of clients that expect a stable refresh token (App Services compatibility). */
   rotate: boolean;
   device?: Record<string, unknown> | undefined;
+  /** The identity the session was opened with, so revoking a credential (an API key) ends its sessions. */
+  identity?: { providerType: ProviderType; id: string } | undefined;
   createdAt: Date;
   lastUsedAt: Date;
   expiresAt: Date;

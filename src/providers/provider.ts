@@ -17,6 +17,8 @@ export interface ProviderContext {
   deleteUser: (userId: string) => Promise<boolean>;
   /** Ends every session of a user (password reset, disable). */
   revokeSessions: (userId: string) => Promise<number>;
+  /** Ends the sessions a user opened with one identity (a disabled or deleted credential). */
+  revokeSessionsOpenedWith: (userId: string, providerType: ProviderType, id: string) => Promise<number>;
   /** The same guard host apps use, for provider routes that need a logged-in user. */
   requireUser: (options?: RequireUserOptions) => RequestHandler;
   /** Builds a rate limiter (per IP or per account) answering 429 `TooManyRequests`. */

@@ -1,6 +1,6 @@
 import { AuthError } from '../errors.js';
 import { newId } from '../model/ids.js';
-import type { IdentityRecord, SessionRecord, UserRecord } from '../model/types.js';
+import type { IdentityRecord, ProviderType, SessionRecord, UserRecord } from '../model/types.js';
 import type { Logger, TokenOptions } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from './access-token.js';
@@ -20,6 +20,8 @@ export interface TokenResponse {
 
 export interface StartOptions {
   device?: Record<string, unknown> | undefined;
+  /** The identity the login used. */
+  identity?: { providerType: ProviderType; id: string } | undefined;
   /** False for clients that keep one refresh token for the session's life. @default true */
   rotate?: boolean;
 }
@@ -57,6 +59,7 @@ export class Sessions {
       refreshHash: sha256(refreshToken),
       rotate: opts.rotate ?? true,
       device: opts.device,
+      identity: opts.identity && { providerType: opts.identity.providerType, id: opts.identity.id },
       createdAt: now,
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000),
@@ -118,6 +121,15 @@ export class Sessions {
   async revoke(sessionId: string): Promise<void> {
     await this.store.deleteSession(sessionId);
     this.check.forgetSession(sessionId);
+  }
+
+  /** Ends the sessions of a user that were opened with one identity (e.g. a disabled API key). */
+  async revokeOpenedWith(userId: string, providerType: ProviderType, id: string): Promise<number> {
+    const opened = (await this.store.listSessions(userId, this.now())).filter(
+      (s) => s.identity?.providerType === providerType && s.identity.id === id,
+    );
+    for (const session of opened) await this.revoke(session.id);
+    return opened.length;
   }
 
   async revokeAllOfUser(userId: string): Promise<number> {

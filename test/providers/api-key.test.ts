@@ -60,6 +60,23 @@ describe.each(stores)('api-key user keys, $name', ({ make: makeStore }) => {
       expect(await store.getIdentity('api-key', id)).toBeNull();
     });
 
+    it('ends the sessions opened with a key when it is disabled or deleted, and only those', async () => {
+      const refresh = (token: string) => request(t.app).post('/auth/session').set(bearer(token));
+      const live = (access: string) => request(t.app).get('/live').set(bearer(access));
+      for (const revoke of ['disable', 'delete'] as const) {
+        const { _id: id, key } = await createKey(t, alice, `sessions-${revoke}`);
+        const viaKey = (await loginWithKey(t, key).expect(200)).body;
+        expect((await live(viaKey.access_token)).status).toBe(200);
+        if (revoke === 'disable') await request(t.app).put(`/auth/api_keys/${id}/disable`).set(bearer(alice.access)).expect(204);
+        else await request(t.app).delete(`/auth/api_keys/${id}`).set(bearer(alice.access)).expect(204);
+        expect((await refresh(viaKey.refresh_token)).body.error_code).toBe('InvalidSession');
+        expect((await live(viaKey.access_token)).status).toBe(401);
+      }
+      // The session the user opened otherwise is untouched.
+      const own = await refresh(alice.refresh).expect(200);
+      expect(own.body.user_id).toBe(alice.id);
+    });
+
     it('treats enable and disable as idempotent', async () => {
       const { _id: id, key } = await createKey(t, alice, 'twice');
       for (let i = 0; i < 2; i++) await request(t.app).put(`/auth/api_keys/${id}/disable`).set(bearer(alice.access)).expect(204);

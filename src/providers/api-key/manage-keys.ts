@@ -101,7 +101,7 @@ export class ApiKeys {
     if (!(await this.ctx.store.updateApiKey(id, { disabled }))) throw apiKeyNotFound();
     if (!disabled) return;
     this.cache.forgetKey(id);
-    if (record.server) await this.ctx.revokeSessions(record.userId);
+    await this.endSessions(record);
   }
 
   /** Deletes the key first (its logins stop), then its identity; a server key's user goes with it. */
@@ -110,8 +110,9 @@ export class ApiKeys {
     if (!(await this.ctx.store.deleteApiKey(id))) throw apiKeyNotFound();
     this.cache.forgetKey(id);
     await this.ctx.store.deleteIdentity('api-key', id);
-    if (record.server) await this.ctx.deleteUser(record.userId);
-    else await syncUser(this.ctx.store, record.userId);
+    if (record.server) return void (await this.ctx.deleteUser(record.userId));
+    await this.endSessions(record);
+    await syncUser(this.ctx.store, record.userId);
   }
 
   /** The provider's `forget` hook: the user is being deleted, or the key's identity unlinked. */
@@ -119,6 +120,13 @@ export class ApiKeys {
     await this.ctx.store.deleteApiKey(identity.id);
     this.cache.forgetKey(identity.id);
     this.cache.forgetUser(identity.userId);
+    await this.ctx.revokeSessionsOpenedWith(identity.userId, 'api-key', identity.id);
+  }
+
+  /** A key that stops working takes its sessions with it: a server key's user has no others. */
+  private async endSessions(record: ApiKeyRecord): Promise<void> {
+    if (record.server) await this.ctx.revokeSessions(record.userId);
+    else await this.ctx.revokeSessionsOpenedWith(record.userId, 'api-key', record.id);
   }
 
   private admit(others: ApiKeyRecord[], owner: KeyOwner, name: string): void {
