@@ -5,16 +5,11 @@
 // MemoryStore. Prints a user API key, an access token, then its port.
 import { generateKeyPairSync } from 'node:crypto';
 import express from 'express';
-import { createAuth, MemoryStore, MongoStore } from '../../dist/index.js';
+import { createAuth } from '../../dist/index.js';
+import { benchStore } from './store.mjs';
 
-let store = new MemoryStore();
-if (process.env.STORE === 'mongo') {
-  const { MongoClient } = await import('mongodb');
-  const client = await MongoClient.connect(process.env.MONGODB_URI);
-  const db = client.db(process.env.BENCH_DB ?? `bench_api_key_${process.pid}`);
-  process.once('SIGTERM', () => void db.dropDatabase().finally(() => process.exit(0)));
-  store = new MongoStore({ db });
-}
+const { store, db } = await benchStore(`bench_api_key_${process.pid}`);
+if (db) process.once('SIGTERM', () => void db.dropDatabase().finally(() => process.exit(0)));
 const { privateKey } = generateKeyPairSync('ed25519');
 const options = {
   store,

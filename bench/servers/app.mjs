@@ -1,14 +1,10 @@
 // A plain app for session benchmarks: the router at /auth and GET /bare. STORE=mongo uses
 // MongoStore on MONGODB_URI (database BENCH_DB), otherwise MemoryStore.
 import express from 'express';
-import { MongoClient } from 'mongodb';
-import { createAuth, MemoryStore, MongoStore } from '../../dist/index.js';
+import { createAuth } from '../../dist/index.js';
+import { benchStore } from './store.mjs';
 
-let store = new MemoryStore();
-if (process.env.STORE === 'mongo') {
-  const client = await MongoClient.connect(process.env.MONGODB_URI);
-  store = new MongoStore({ db: client.db(process.env.BENCH_DB ?? 'bench') });
-}
+const { store } = await benchStore();
 const auth = createAuth({
   store,
   providers: { 'anon-user': {} },

@@ -4,16 +4,12 @@
 // nothing else. STORE=mongo uses MongoStore on MONGODB_URI (database BENCH_DB).
 import express from 'express';
 import { argon2id, hash, verify } from 'argon2';
-import { MongoClient } from 'mongodb';
-import { createAuth, MemoryStore, MongoStore } from '../../dist/index.js';
+import { createAuth } from '../../dist/index.js';
+import { benchStore } from './store.mjs';
 
 export const OWASP = { type: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-let store = new MemoryStore();
-if (process.env.STORE === 'mongo') {
-  const client = await MongoClient.connect(process.env.MONGODB_URI);
-  store = new MongoStore({ db: client.db(process.env.BENCH_DB ?? 'bench') });
-}
+const { store } = await benchStore();
 const auth = createAuth({
   store,
   providers: {
