@@ -347,7 +347,10 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         });
         expect(await store.deleteApiKey(server.id)).toBe(true);
         expect(await store.deleteApiKey(server.id)).toBe(false);
+        expect(await store.findApiKeyByHash(server.keyHash)).toBeNull();
+        const [own] = await store.listApiKeys({ userId: 'user-1' });
         expect(await store.deleteApiKeysOfUser('user-1')).toBe(1);
+        expect(await store.findApiKeyByHash(own!.keyHash)).toBeNull();
       });
     });
 

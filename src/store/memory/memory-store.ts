@@ -35,6 +35,8 @@ export class MemoryStore implements Store {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly userpass = new Map<string, UserpassRecord>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
+  /** Key hash → key id, so a key login is one map read whatever the number of keys. */
+  private readonly apiKeyIds = new Map<string, string>();
   private readonly tokens = new Map<string, OneTimeTokenRecord>();
   private readonly locks = new Map<string, { holder: string; expiresAt: Date }>();
 
@@ -223,6 +225,7 @@ export class MemoryStore implements Store {
     );
     if (clash) throw new DuplicateKeyError('api_keys');
     this.apiKeys.set(key.id, copy(key));
+    this.apiKeyIds.set(key.keyHash, key.id);
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | null> {
@@ -230,7 +233,8 @@ export class MemoryStore implements Store {
   }
 
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    return copyOrNull(this.findBy(this.apiKeys, (k) => k.keyHash === hash));
+    const id = this.apiKeyIds.get(hash);
+    return copyOrNull(id === undefined ? undefined : this.apiKeys.get(id));
   }
 
   async listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]> {
@@ -249,11 +253,13 @@ export class MemoryStore implements Store {
   }
 
   async deleteApiKey(id: string): Promise<boolean> {
+    const key = this.apiKeys.get(id);
+    if (key) this.apiKeyIds.delete(key.keyHash);
     return this.apiKeys.delete(id);
   }
 
   async deleteApiKeysOfUser(userId: string): Promise<number> {
-    return this.deleteWhere(this.apiKeys, (k) => k.userId === userId);
+    return this.deleteWhere(this.apiKeys, (k) => k.userId === userId && this.apiKeyIds.delete(k.keyHash));
   }
 
   async insertToken(token: OneTimeTokenRecord): Promise<void> {
