@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type passportModule from 'passport';
-
-export type PassportInstance = InstanceType<typeof passportModule.Passport>;
 import { AuthError } from '../errors.js';
 import type { VerifiedIdentity } from '../identity/verified-identity.js';
+
+export type PassportInstance = InstanceType<typeof passportModule.Passport>;
 
 /**
  * Runs one provider's Passport strategy on a request, without sessions, and resolves

@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler } from 'express';
-
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { assertLinkable } from './link-rules.js';
 import { recordLogin } from './resolve-user.js';
 import { syncUser } from './sync-user.js';
-import { identityEmail, type VerifiedIdentity } from './verified-identity.js';
+import { newIdentityRecord, type VerifiedIdentity } from './verified-identity.js';
 
 export interface LinkResult {
   user: UserRecord;
@@ -37,15 +37,7 @@ export async function linkIdentity(
   if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
   assertLinkable(verified, await store.listIdentities(userId));
 
-  let identity: IdentityRecord = {
-    id: verified.id,
-    providerType: verified.providerType,
-    userId,
-    data: verified.data ?? {},
-    ...identityEmail(verified),
-    createdAt: now,
-    lastLoginAt: now,
-  };
+  let identity = newIdentityRecord(verified, userId, now);
   let linked = true;
   try {
     await store.insertIdentity(identity);

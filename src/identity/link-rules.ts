@@ -20,8 +20,3 @@ export function assertLinkable(verified: VerifiedIdentity, held: IdentityRecord[
     throw notAllowed('linking a local-userpass identity is not allowed when one is already linked');
   }
 }
-
-/** Whether every identity is anonymous: what makes a user anonymous (and swept when inactive). */
-export function onlyAnonymous(identities: IdentityRecord[]): boolean {
-  return identities.length > 0 && identities.every((i) => i.providerType === 'anon-user');
-}

@@ -5,7 +5,7 @@ import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { emailLinkTarget, type EmailLinkPolicy } from './email-link.js';
 import { syncUser } from './sync-user.js';
-import { identityEmail, type VerifiedIdentity } from './verified-identity.js';
+import { identityEmail, newIdentityRecord, type VerifiedIdentity } from './verified-identity.js';
 
 export interface ResolvedUser {
   user: UserRecord;
@@ -41,15 +41,7 @@ export async function resolveUser(
   let linkedByEmail = false;
   if (!identity) {
     const target = emailLink ? await emailLinkTarget(store, emailLink, verified) : undefined;
-    const fresh: IdentityRecord = {
-      id: verified.id,
-      providerType: verified.providerType,
-      userId: target ?? newId(now),
-      data: verified.data ?? {},
-      ...identityEmail(verified),
-      createdAt: now,
-      lastLoginAt: now,
-    };
+    const fresh = newIdentityRecord(verified, target ?? newId(now), now);
     try {
       await store.insertIdentity(fresh);
       identity = fresh;

@@ -1,7 +1,7 @@
 import { mergeIdentityData } from '../model/metadata.js';
 import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store, UserPatch } from '../store/store.js';
-import { onlyAnonymous } from './link-rules.js';
+import { onlyAnonymous, providerTypesOf } from '../model/held-providers.js';
 
 /**
  * Recomputes what a user derives from its identities after they changed: the merged `data`
@@ -18,7 +18,7 @@ export async function syncUser(
     ...patch,
     data: mergeIdentityData(identities),
     ...(identities.length > 0
-      ? { anonymous: onlyAnonymous(identities), providers: [...new Set(identities.map((i) => i.providerType))] }
+      ? { anonymous: onlyAnonymous(identities), providers: providerTypesOf(identities) }
       : {}),
   });
   return { user, identities };

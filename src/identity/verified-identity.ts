@@ -25,6 +25,19 @@ export function emailKey(address: string): string {
   return address.trim().normalize('NFC').toLowerCase();
 }
 
+/** The record of a verified identity, new to `userId`. */
+export function newIdentityRecord(verified: VerifiedIdentity, userId: string, now: Date): IdentityRecord {
+  return {
+    id: verified.id,
+    providerType: verified.providerType,
+    userId,
+    data: verified.data ?? {},
+    ...identityEmail(verified),
+    createdAt: now,
+    lastLoginAt: now,
+  };
+}
+
 /** The identity record's `email` field for a verified identity (absent when the provider reported none). */
 export function identityEmail(verified: VerifiedIdentity): Pick<IdentityRecord, 'email'> {
   const email = verified.email;

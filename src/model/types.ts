@@ -60,8 +60,6 @@ export interface SessionRecord {
   /** Hash of the token it replaced, accepted once more within the grace window. */
   previousHash?: string | undefined;
   rotatedAt?: Date | undefined;
-  /** False for sessions of clients that expect a stable refresh token (App Services compatibility). */
-  rotate: boolean;
   device?: Record<string, unknown> | undefined;
   /** The identity the session was opened with, so revoking a credential (an API key) ends its sessions. */
   identity?: { providerType: ProviderType; id: string } | undefined;

@@ -53,7 +53,6 @@ export interface Store {
    * so two concurrent rotations of one token cannot both win.
    */
   rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
-  touchSession(id: string, now: Date): Promise<void>;
   deleteSession(id: string): Promise<boolean>;
   deleteSessionsOfUser(userId: string): Promise<number>;
   listSessions(userId: string, now: Date): Promise<SessionRecord[]>;

@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js';
+import { onlyAnonymous, providerTypesOf } from '../model/held-providers.js';
 import { newId } from '../model/ids.js';
 import type { IdentityRecord, ProviderType, SessionRecord, UserRecord } from '../model/types.js';
 import type { Logger, TokenOptions } from '../options.js';
@@ -10,7 +11,7 @@ import type { SessionCheck } from './session-check.js';
 /** What a login or a refresh answers (snake_case, as App Services clients expect). */
 export interface TokenResponse {
   access_token: string;
-  /** Absent when a refresh did not rotate (a non-rotating session, or a rotated token within its grace period). */
+  /** Absent when a rotated token was presented again within its grace period (a concurrent refresh). */
   refresh_token?: string;
   token_type: 'Bearer';
   expires_in: number;
@@ -22,8 +23,6 @@ export interface StartOptions {
   device?: Record<string, unknown> | undefined;
   /** The identity the login used. */
   identity?: { providerType: ProviderType; id: string } | undefined;
-  /** False for clients that keep one refresh token for the session's life. @default true */
-  rotate?: boolean;
 }
 
 const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
@@ -57,7 +56,6 @@ export class Sessions {
       id,
       userId: user.id,
       refreshHash: sha256(refreshToken),
-      rotate: opts.rotate ?? true,
       device: opts.device,
       identity: opts.identity && { providerType: opts.identity.providerType, id: opts.identity.id },
       createdAt: now,
@@ -77,10 +75,6 @@ export class Sessions {
     const user = await this.liveUser(session);
 
     if (safeEqual(session.refreshHash, hash)) {
-      if (!session.rotate) {
-        await this.store.touchSession(session.id, now);
-        return this.mint(session, user);
-      }
       const next = newRefreshToken(session.id);
       if (await this.store.rotateSession(session.id, hash, sha256(next), now)) {
         return { ...(await this.mint(session, user)), refresh_token: next };
@@ -145,11 +139,8 @@ export class Sessions {
   private async held(user: UserRecord, identities?: IdentityRecord[]) {
     if (!identities && user.providers) return { prv: user.providers, anon: user.anonymous };
     const listed = identities ?? (await this.store.listIdentities(user.id));
-    return {
-      prv: [...new Set(listed.map((i) => i.providerType))],
-      // From the identities themselves, so a flag left stale by an interrupted link never shows.
-      anon: listed.length > 0 ? listed.every((i) => i.providerType === 'anon-user') : user.anonymous,
-    };
+    // From the identities themselves, so a flag left stale by an interrupted link never shows.
+    return { prv: providerTypesOf(listed), anon: listed.length > 0 ? onlyAnonymous(listed) : user.anonymous };
   }
 
   /** The live session whose current or previous refresh token this is. */

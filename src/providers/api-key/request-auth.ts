@@ -5,6 +5,7 @@ import { checkApiKey } from './key-check.js';
 import { invalidApiKey } from './key-errors.js';
 import { hashApiKey, isWellFormedApiKey } from './key-format.js';
 import type { VerifiedKeyCache } from './key-cache.js';
+import { providerTypesOf } from '../../model/held-providers.js';
 
 // A 401 names the scheme the client should retry with.
 const challenge = (err: unknown) =>
@@ -60,7 +61,7 @@ export class ApiKeyRequests {
     const authUser: AuthUser = {
       id: user.id,
       type: user.type,
-      providers: [...new Set([...identities.map((i) => i.providerType), 'api-key' as const])],
+      providers: providerTypesOf([...identities, { providerType: 'api-key' }]),
       anonymous: user.anonymous,
       sessionId: '',
       apiKeyId: record.id,
