@@ -57,20 +57,47 @@ export class AuthError extends Error {
   readonly detail: string | undefined;
   readonly headers: Record<string, string>;
 
+  /**
+   * A code that is not an `ErrorCode` (say `new AuthError('Nope')` from JavaScript, where
+   * nothing checks it) makes an `InternalServerError`, as does a status outside 400–599:
+   * the misuse is a bug of the caller, reported in `detail`, and an error must never fail
+   * while it is being answered.
+   */
   constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(typeof message === 'string' ? message : String(code), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthError';
-    this.code = code;
-    this.status = options.status ?? ERROR_STATUS[code];
+    const known = typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code);
+    const status = options?.status ?? (known ? ERROR_STATUS[code] : undefined);
+    const valid = known && Number.isInteger(status) && status! >= 400 && status! <= 599;
+    this.code = valid ? code : 'InternalServerError';
+    this.status = valid ? status! : 500;
     this.expose = this.status < 500;
-    this.detail = options.detail;
-    this.headers = options.headers ?? {};
+    this.detail = valid ? options?.detail : `AuthError misused: code ${describe(code)}, status ${describe(options?.status)}`;
+    this.headers = validHeaders(options?.headers);
   }
 
-  /** The JSON body sent to the client. */
+  /** The JSON body sent to the client: a 5xx says only what kind of failure it was. */
   toJSON(): { error: string; error_code: ErrorCode } {
-    return { error: this.message, error_code: this.code };
+    return { error: this.expose ? this.message : GENERIC_MESSAGE[this.status] ?? 'internal server error', error_code: this.code };
   }
+}
+
+const GENERIC_MESSAGE: Record<number, string> = {
+  500: 'internal server error',
+  503: 'the service is temporarily unavailable',
+};
+
+const describe = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+// Header names and values that Node would refuse to send are dropped rather than thrown at answer time.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+function validHeaders(headers: unknown): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null) return {};
+  const valid: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (TOKEN.test(name) && typeof value === 'string' && !/[^\t\x20-\x7e\x80-\xff]/.test(value)) valid[name] = value;
+  }
+  return valid;
 }
 
 export function isAuthError(err: unknown): err is AuthError {

@@ -9,8 +9,8 @@ interface BodyParserError {
 }
 
 /** Maps body-parser's failures onto our codes. */
-function fromBodyParser(err: BodyParserError): AuthError | undefined {
-  switch (err.type) {
+function fromBodyParser(err: unknown): AuthError | undefined {
+  switch (typeof err === 'object' && err !== null ? (err as BodyParserError).type : undefined) {
     case 'entity.parse.failed':
       return new AuthError('InvalidParameter', 'the request body is not valid JSON, or not a JSON object');
     case 'entity.too.large':
@@ -30,30 +30,43 @@ function fromBodyParser(err: BodyParserError): AuthError | undefined {
 /**
  * The one place that writes error responses: `{ error, error_code }` with the error's
  * status. Anything that is not an AuthError is a bug: logged with a request id, and
- * answered 500 without its message or stack.
+ * answered 500 without its message or stack. A 5xx AuthError is answered with its code
+ * only; its message and detail go to the log.
  */
 export function sendError(err: unknown, req: Request, res: Response, logger: Logger): void {
   let error: AuthError;
-  let extra: Record<string, string> = {};
   if (err instanceof AuthError) {
     error = err;
   } else if (err instanceof StoreUnavailableError) {
     logger.error('express-auth-providers: store unavailable', { error: err.message, path: req.path });
     error = new AuthError('ServiceUnavailable', 'the service is temporarily unavailable');
   } else {
-    error = fromBodyParser(err as BodyParserError) ?? new AuthError('InternalServerError', 'internal server error');
-    if (error.code === 'InternalServerError') {
-      const requestId = randomUUID();
-      logger.error('express-auth-providers: unexpected error', {
-        requestId,
-        method: req.method,
-        path: req.path,
-        error: err instanceof Error ? err.stack : String(err),
-      });
-      extra = { request_id: requestId };
-    }
+    error = fromBodyParser(err) ?? new AuthError('InternalServerError', 'internal server error');
+  }
+  let extra: Record<string, string> = {};
+  if (error.code === 'InternalServerError') {
+    const requestId = randomUUID();
+    const cause = err instanceof AuthError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : err;
+    logger.error('express-auth-providers: unexpected error', {
+      requestId,
+      method: req.method,
+      path: req.path,
+      error: cause instanceof Error ? cause.stack : safeString(cause),
+    });
+    extra = { request_id: requestId };
+  } else if (!error.expose && err instanceof AuthError) {
+    logger.error('express-auth-providers: request failed', { code: error.code, path: req.path, error: error.message, detail: error.detail });
   }
   res.status(error.status).set(error.headers).set('Cache-Control', 'no-store').json({ ...error.toJSON(), ...extra });
+}
+
+// Whatever was thrown (`null`, an object without a prototype) is described without throwing.
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** The router's final error middleware. */

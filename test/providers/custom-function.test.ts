@@ -136,7 +136,7 @@ describe.each(storeCases('custom_function'))('custom-function on $name', (store)
       );
       const res = await request(t.app).post(LOGIN).send({});
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ error: 'the custom authentication function did not answer in time', error_code: 'ServiceUnavailable' });
+      expect(res.body).toEqual({ error: 'the service is temporarily unavailable', error_code: 'ServiceUnavailable' });
       expect(signal?.aborted).toBe(true);
       expect(t.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', meta: { timeoutMs: 50 } }));
       expect(await t.auth.store.listUsers({ limit: 10 })).toEqual([]);
