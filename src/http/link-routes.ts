@@ -5,7 +5,7 @@ import type { Accounts } from '../identity/accounts.js';
 import { PROVIDER_TYPES } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
-import { enabledProvider } from './login-routes.js';
+import { enabledProvider, providerLoginGuards } from './login-routes.js';
 import { profileOf } from './profile.js';
 
 export interface LinkDeps {
@@ -25,12 +25,9 @@ const providerType = z.enum(PROVIDER_TYPES);
 export function linkRoutes(deps: LinkDeps): Router {
   const router = Router();
 
-  // A provider's login guards (rate limits) apply to its links too.
-  for (const provider of deps.providers.values()) {
-    if (provider.loginGuards?.length) router.post(`/link/providers/${provider.type}/login`, ...provider.loginGuards);
-  }
-  // The current user is checked before the provider sees any credential.
-  router.post('/link/providers/:provider/login', deps.liveUser, async (req, res) => {
+  // The current user is checked before the provider sees any credential; the provider's login
+  // guards (rate limits) apply to its links too.
+  router.post('/link/providers/:provider/login', deps.liveUser, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const verified = await authenticate(deps.passport, provider.type, req, res);
     const { user, identities } = await deps.accounts.link(req.user!.id, verified);

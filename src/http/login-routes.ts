@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';
@@ -28,6 +28,31 @@ export function enabledProvider(providers: Map<string, Provider>, req: Request):
   return provider;
 }
 
+/**
+ * Runs the login guards (rate limits) of the provider the path names. They run after the
+ * provider is looked up, so every spelling of its name that reaches it (`local%2Duserpass`)
+ * meets the same guards.
+ */
+export function providerLoginGuards(providers: Map<string, Provider>): RequestHandler {
+  return (req, res, next) => runAll(enabledProvider(providers, req).loginGuards ?? [], req, res, next);
+}
+
+/** Runs middleware in order, as one: the first error, or the end of the list, settles it. */
+function runAll(handlers: RequestHandler[], req: Request, res: Response, done: NextFunction): void {
+  let i = 0;
+  const step = (err?: unknown) => {
+    if (err !== undefined && err !== null) return done(err);
+    const handler = handlers[i++];
+    if (!handler) return done();
+    try {
+      void handler(req, res, step);
+    } catch (thrown) {
+      done(thrown);
+    }
+  };
+  step();
+}
+
 /** Whether a login request asks to link (App Services clients send `?link=true` with an access token). */
 export const wantsLink = (req: Request) => req.query['link'] === 'true';
 
@@ -49,11 +74,9 @@ export function loginRoutes(deps: LoginDeps): Router {
       provider.rootRoutes(own);
       router.use(own);
     }
-    // Registered before the generic login route, which they hand on to.
-    if (provider.loginGuards?.length) router.post(`/providers/${provider.type}/login`, ...provider.loginGuards);
   }
   const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());
-  router.post('/providers/:provider/login', currentUserWhenLinking, async (req, res) => {
+  router.post('/providers/:provider/login', currentUserWhenLinking, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
     const verified = await authenticate(deps.passport, provider.type, req, res);
