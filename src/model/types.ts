@@ -59,6 +59,13 @@ export interface SessionRecord {
   refreshHash: string;
   /** Hash of the token it replaced, accepted once more within the grace window. */
   previousHash?: string | undefined;
+  /**
+   * Key of the MAC that every refresh token of the session carries, so that a token rotated
+   * away long ago is recognised as this session's (a reuse, which revokes it) rather than a
+   * forgery. It proves a token was issued; it cannot make one that is accepted, which takes
+   * the preimage of `refreshHash`.
+   */
+  tokenKey?: string | undefined;
   rotatedAt?: Date | undefined;
   device?: Record<string, unknown> | undefined;
   /** The identity the session was opened with, so revoking a credential (an API key) ends its sessions. */

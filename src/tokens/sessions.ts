@@ -6,6 +6,7 @@ import type { Logger, TokenOptions } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from './access-token.js';
 import { randomSecret, safeEqual, sha256 } from './secrets.js';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionCheck } from './session-check.js';
 
 /** What a login or a refresh answers (snake_case, as App Services clients expect). */
@@ -27,10 +28,20 @@ export interface StartOptions {
 
 const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
 
-// `<session id>.<256-bit secret>`: the id makes the lookup a primary-key read on every
-// MongoDB-compatible server; the secret is what is checked, by its hash.
-const REFRESH_TOKEN = /^([0-9a-f]{24})\.[A-Za-z0-9_-]{43}$/;
-const newRefreshToken = (sessionId: string) => `${sessionId}.${randomSecret()}`;
+// `<session id>.<secret>`: the id makes the lookup a primary-key read on every
+// MongoDB-compatible server; the secret is what is checked, by its hash. The secret is 128
+// random bits and a 128-bit MAC of them under the session's token key (see SessionRecord).
+const REFRESH_TOKEN = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
+const RANDOM_BYTES = 16;
+const mac = (tokenKey: string, sessionId: string, random: Buffer) =>
+  createHmac('sha256', Buffer.from(tokenKey, 'base64url')).update(sessionId).update(random).digest().subarray(0, 16);
+const newRefreshToken = (sessionId: string, tokenKey: string) => {
+  const random = randomBytes(RANDOM_BYTES);
+  return `${sessionId}.${Buffer.concat([random, mac(tokenKey, sessionId, random)]).toString('base64url')}`;
+};
+
+/** Which of a session's refresh tokens a presented one is. */
+type Generation = 'current' | 'previous' | 'retired';
 
 /**
  * Sessions: an opaque refresh token (stored as its SHA-256) rotated on every use,
@@ -51,11 +62,13 @@ export class Sessions {
   async start(user: UserRecord, identities: IdentityRecord[] | undefined, opts: StartOptions = {}): Promise<TokenResponse> {
     const now = this.now();
     const id = newId(now);
-    const refreshToken = newRefreshToken(id);
+    const tokenKey = randomSecret();
+    const refreshToken = newRefreshToken(id, tokenKey);
     const session: SessionRecord = {
       id,
       userId: user.id,
       refreshHash: sha256(refreshToken),
+      tokenKey,
       device: opts.device,
       identity: opts.identity && { providerType: opts.identity.providerType, id: opts.identity.id },
       createdAt: now,
@@ -66,32 +79,36 @@ export class Sessions {
     return { ...(await this.mint(session, user, identities)), refresh_token: refreshToken };
   }
 
-  /** Exchanges a refresh token for a new access token and, when the session rotates, a new refresh token. */
+  /**
+   * Exchanges the current refresh token for a new access token and a new refresh token. Any
+   * older token of the session presented again is taken as stolen and revokes the session
+   * (RFC 9700 §4.14), except the one just replaced within the grace period (two tabs
+   * refreshing at once), which yields an access token only.
+   */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const now = this.now();
-    const hash = sha256(refreshToken);
-    const session = await this.sessionOf(refreshToken, now);
-    if (!session) throw invalidSession('unknown or expired refresh token');
+    const found = await this.sessionOf(refreshToken, now);
+    if (!found) throw invalidSession('unknown or expired refresh token');
+    const { session, generation } = found;
+    const withinGrace = now.getTime() - (session.rotatedAt?.getTime() ?? 0) <= this.options.refreshGracePeriod * 1000;
+    if (generation === 'retired' || (generation === 'previous' && !withinGrace)) {
+      await this.revoke(session.id);
+      this.logger.warn('express-auth-providers: rotated refresh token reused; session revoked', {
+        sessionId: session.id,
+        userId: session.userId,
+        generation,
+      });
+      throw invalidSession('refresh token reused after rotation; session revoked');
+    }
     const user = await this.liveUser(session);
-
-    if (safeEqual(session.refreshHash, hash)) {
-      const next = newRefreshToken(session.id);
-      if (await this.store.rotateSession(session.id, hash, sha256(next), now)) {
+    if (generation === 'current') {
+      const next = newRefreshToken(session.id, session.tokenKey ?? randomSecret());
+      if (await this.store.rotateSession(session.id, sha256(refreshToken), sha256(next), now)) {
         return { ...(await this.mint(session, user)), refresh_token: next };
       }
       // Another request rotated this token a moment ago (two tabs refreshing at once).
-      return this.mint(session, user);
     }
-
-    const rotatedAt = session.rotatedAt?.getTime() ?? 0;
-    if (now.getTime() - rotatedAt <= this.options.refreshGracePeriod * 1000) return this.mint(session, user);
-
-    await this.revoke(session.id);
-    this.logger.warn('express-auth-providers: rotated refresh token reused; session revoked', {
-      sessionId: session.id,
-      userId: session.userId,
-    });
-    throw invalidSession('refresh token reused after rotation; session revoked');
+    return this.mint(session, user);
   }
 
   /**
@@ -104,11 +121,11 @@ export class Sessions {
     return this.mint(session, await this.liveUser(session));
   }
 
-  /** Ends the session a refresh token belongs to; false when there was none. */
+  /** Ends the session a refresh token (any the session issued) belongs to; false when there was none. */
   async endByRefreshToken(refreshToken: string): Promise<boolean> {
-    const session = await this.sessionOf(refreshToken, this.now());
-    if (!session) return false;
-    await this.revoke(session.id);
+    const found = await this.sessionOf(refreshToken, this.now());
+    if (!found) return false;
+    await this.revoke(found.session.id);
     return true;
   }
 
@@ -143,15 +160,19 @@ export class Sessions {
     return { prv: providerTypesOf(listed), anon: listed.length > 0 ? onlyAnonymous(listed) : user.anonymous };
   }
 
-  /** The live session whose current or previous refresh token this is. */
-  private async sessionOf(refreshToken: string, now: Date): Promise<SessionRecord | null> {
-    const sessionId = REFRESH_TOKEN.exec(refreshToken)?.[1];
-    if (!sessionId) return null;
-    const session = await this.store.getSession(sessionId, now);
+  /**
+   * The live session a refresh token belongs to, and which of its tokens it is: the current
+   * one, the one it replaced, or an older one (its MAC says the session issued it).
+   */
+  private async sessionOf(refreshToken: string, now: Date): Promise<{ session: SessionRecord; generation: Generation } | null> {
+    const match = REFRESH_TOKEN.exec(refreshToken);
+    if (!match) return null;
+    const session = await this.store.getSession(match[1]!, now);
     if (!session) return null;
     const hash = sha256(refreshToken);
-    const known = safeEqual(session.refreshHash, hash) || (session.previousHash !== undefined && safeEqual(session.previousHash, hash));
-    return known ? session : null;
+    if (safeEqual(session.refreshHash, hash)) return { session, generation: 'current' };
+    if (session.previousHash !== undefined && safeEqual(session.previousHash, hash)) return { session, generation: 'previous' };
+    return issuedBy(session, match[2]!) ? { session, generation: 'retired' } : null;
   }
 
   private async liveUser(session: SessionRecord): Promise<UserRecord> {
@@ -174,4 +195,11 @@ export class Sessions {
       device_id: session.id,
     };
   }
+}
+
+/** Whether the session issued a refresh token secret: its MAC checks out under the session's key. */
+function issuedBy(session: SessionRecord, secret: string): boolean {
+  if (session.tokenKey === undefined) return false;
+  const bytes = Buffer.from(secret, 'base64url');
+  return timingSafeEqual(bytes.subarray(RANDOM_BYTES), mac(session.tokenKey, session.id, bytes.subarray(0, RANDOM_BYTES)));
 }
