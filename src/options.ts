@@ -44,15 +44,22 @@ const tokens = z
   // prefault, not default: zod 4 returns a default as is, skipping the field defaults above.
   .prefault({});
 
-const anonUser = z.strictObject({
-  /** Anonymous users inactive this long are removed by `auth.sweep()`, seconds. */
-  inactiveTtl: seconds(90 * DAY),
-});
-
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'must be a function' });
 /** At most `limit` counted requests per `window` seconds. */
 const limitRule = (limit: number, window: number) =>
   z.strictObject({ limit: z.number().int().positive().default(limit), window: seconds(window) }).prefault({});
+/** A store per limiter (e.g. rate-limit-redis with `prefix: name`, for several instances); in memory by default. */
+const limitStore = fn<(name: string) => RateLimitStore>().optional();
+const MINUTES_15 = 15 * 60;
+
+const anonUser = z.strictObject({
+  /** Anonymous users inactive this long are removed by `auth.sweep()`, seconds. */
+  inactiveTtl: seconds(90 * DAY),
+  /** Each anonymous login creates a user: logins per client address. */
+  rateLimit: z
+    .strictObject({ store: limitStore, login: z.strictObject({ perIp: limitRule(300, MINUTES_15) }).prefault({}) })
+    .prefault({}),
+});
 /** A mail link: the token and tokenId are added as query parameters. */
 const linkBase = z.url({ protocol: /^https?$/ });
 const tokenTtl = seconds(30 * 60);
@@ -98,14 +105,13 @@ const localUserpass = z.strictObject({
     .prefault({}),
   rateLimit: z
     .strictObject({
-      /** A store per limiter (e.g. rate-limit-redis with `prefix: name`, for several instances); in memory by default. */
-      store: fn<(name: string) => RateLimitStore>().optional(),
-      login: z.strictObject({ perIp: limitRule(300, 15 * 60), failedPerAccount: limitRule(100, 60 * 60) }).prefault({}),
+      store: limitStore,
+      login: z.strictObject({ perIp: limitRule(300, MINUTES_15), failedPerAccount: limitRule(100, 60 * 60) }).prefault({}),
       register: z.strictObject({ perIp: limitRule(30, 60 * 60) }).prefault({}),
       /** confirm/send, reset/send, confirm/call, reset/call: what sends mail or runs host functions. */
-      send: z.strictObject({ perIp: limitRule(30, 15 * 60), perAccount: limitRule(5, 60 * 60) }).prefault({}),
+      send: z.strictObject({ perIp: limitRule(30, MINUTES_15), perAccount: limitRule(5, 60 * 60) }).prefault({}),
       /** confirm and reset: token submissions. */
-      token: z.strictObject({ perIp: limitRule(30, 15 * 60) }).prefault({}),
+      token: z.strictObject({ perIp: limitRule(30, MINUTES_15) }).prefault({}),
     })
     .prefault({}),
 });
@@ -124,8 +130,8 @@ const apiKey = z.strictObject({
   /** Limits on `POST /providers/api-key/login` per client address; keys are unguessable, so none per key. */
   rateLimit: z
     .strictObject({
-      store: fn<(name: string) => RateLimitStore>().optional(),
-      login: z.strictObject({ perIp: limitRule(300, 15 * 60), failedPerIp: limitRule(30, 15 * 60) }).prefault({}),
+      store: limitStore,
+      login: z.strictObject({ perIp: limitRule(300, MINUTES_15), failedPerIp: limitRule(30, MINUTES_15) }).prefault({}),
     })
     .prefault({}),
 });
@@ -282,6 +288,24 @@ const customFunction = z.strictObject({
   authenticate: z.custom<CustomFunctionAuthenticate>((v) => typeof v === 'function', { message: 'must be a function (payload, ctx) => id' }),
   /** A call still running after this long ends the login with 503, milliseconds. */
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /**
+   * Names the account a payload tries to log in to (e.g. `(payload) => payload.employeeId`), so
+   * that failed logins are limited per account as well as per address.
+   */
+  account: fn<(payload: Record<string, unknown>) => unknown>().optional(),
+  /** Logins per client address, failed ones (guessing) more tightly; failed ones per account when `account` is given. */
+  rateLimit: z
+    .strictObject({
+      store: limitStore,
+      login: z
+        .strictObject({
+          perIp: limitRule(300, MINUTES_15),
+          failedPerIp: limitRule(30, MINUTES_15),
+          failedPerAccount: limitRule(10, MINUTES_15),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 /** Options of each provider; a provider is enabled by its presence. */

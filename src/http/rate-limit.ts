@@ -3,6 +3,7 @@ import { rateLimit, type RateLimitInfo, type Store as RateLimitStore } from 'exp
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
 import { sha256 } from '../tokens/secrets.js';
+import { MemoryLimitStore } from './memory-limit-store.js';
 
 export type { RateLimitStore };
 
@@ -55,7 +56,7 @@ export function rateLimiter(logger: Logger): RateLimitFactory {
         skip: (req: Request) => keyOf(req) === undefined,
         keyGenerator: (req: Request) => sha256(keyOf(req)!),
       }),
-      ...(spec.store && { store: spec.store }),
+      store: spec.store ?? new MemoryLimitStore(),
       logger: log,
       handler: (req, _res, next, options) => {
         const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[options.requestPropertyName];

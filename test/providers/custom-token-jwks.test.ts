@@ -121,7 +121,7 @@ describe.each(storeCases('custom_token_jwks'))('custom-token with a jwksUri, on 
     jwks.mode = 'fail';
     const failed = await login(k1);
     expect(failed.status).toBe(503);
-    expect(failed.body).toEqual({ error: 'the key set for custom tokens is unavailable', error_code: 'ServiceUnavailable' });
+    expect(failed.body).toEqual({ error: 'the service is temporarily unavailable', error_code: 'ServiceUnavailable' });
     jwks.mode = 'hang';
     const hung = await login(k1);
     expect(hung.status).toBe(503);

@@ -4,6 +4,7 @@ import { parseBody } from '../../util/parse-input.js';
 import type { AuthUser } from '../../model/auth-user.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
+import { providerLimiter } from '../limiter.js';
 import type { Provider, ProviderContext, ProviderModule } from '../provider.js';
 import { VerifiedKeyCache } from './key-cache.js';
 import { checkApiKey } from './key-check.js';
@@ -34,9 +35,8 @@ async function login(ctx: ProviderContext, key: string, options: ProviderOptions
 
 /** Per-address limits on key logins: all of them, and the failed ones (key guessing) more tightly. */
 function loginLimits(ctx: ProviderContext, limits: ProviderOptions['api-key']['rateLimit']) {
-  const limiter = (name: string, rule: { limit: number; window: number }, failuresOnly = false) =>
-    ctx.rateLimit({ name: `api-key:${name}`, rule, failuresOnly, store: limits.store?.(`api-key:${name}`) });
-  return [limiter('login:ip', limits.login.perIp), limiter('login:failed-ip', limits.login.failedPerIp, true)];
+  const limiter = providerLimiter(ctx, 'api-key', limits.store);
+  return [limiter('login:ip', limits.login.perIp), limiter('login:failed-ip', limits.login.failedPerIp, { failuresOnly: true })];
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { Request, RequestHandler } from 'express';
+import { providerLimiter } from '../limiter.js';
 import type { ProviderContext } from '../provider.js';
 import type { UserpassOptions } from './deps.js';
 import { normaliseEmail } from './email.js';
 
 /** The limiters in front of each group of routes. */
-type RateLimitRule = Parameters<ProviderContext['rateLimit']>[0]['rule'];
-
 export interface UserpassLimits {
   login: RequestHandler[];
   register: RequestHandler[];
@@ -26,10 +25,7 @@ const accountIn = (field: string) => (req: Request) => {
  * person: failed logins (NIST's ≤ 100 per account) and mail sent to one address.
  */
 export function userpassLimits(ctx: ProviderContext, options: UserpassOptions['rateLimit']): UserpassLimits {
-  const limiter = (name: string, rule: RateLimitRule, more: { key?: (req: Request) => string | undefined; failuresOnly?: boolean } = {}) => {
-    const full = `local-userpass:${name}`;
-    return ctx.rateLimit({ name: full, rule, store: options.store?.(full), ...more });
-  };
+  const limiter = providerLimiter(ctx, 'local-userpass', options.store);
   return {
     login: [
       limiter('login:ip', options.login.perIp),
