@@ -5,11 +5,12 @@ import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
+import { storableDocument } from '../model/storable.js';
 import { parseBody } from '../util/parse-input.js';
 
 // What every login body may carry beside the provider's credentials (App Services clients send it).
 const loginEnvelope = z.looseObject({
-  options: z.looseObject({ device: z.record(z.string(), z.unknown()).optional() }).optional(),
+  options: z.looseObject({ device: storableDocument.optional() }).optional(),
 });
 
 export interface LoginDeps {

@@ -3,6 +3,7 @@
  * provider's claims and stores it on the identity's `data` under a field name. Paths are
  * dotted; `\.` is a literal dot and `\\` a literal backslash.
  */
+import { FORBIDDEN_KEYS, fieldNameProblem, storableProblem } from './storable.js';
 import type { Metadata } from './types.js';
 
 /** A metadata field as configured. */
@@ -34,7 +35,6 @@ export interface MappedMetadata {
 /** The longest field name App Services accepts. */
 export const MAX_FIELD_NAME_LENGTH = 63;
 const MAX_VALUE_DEPTH = 8;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Splits a claim path into its segments; throws an Error saying what is wrong with it. */
 export function parseClaimPath(name: string): string[] {
@@ -59,15 +59,6 @@ export function parseClaimPath(name: string): string[] {
   const forbidden = segments.find((s) => FORBIDDEN_KEYS.has(s));
   if (forbidden !== undefined) throw new Error(`"${name}": "${forbidden}" cannot be a path segment`);
   return segments;
-}
-
-/** Why a key cannot name a stored field (MongoDB-compatible servers refuse `.` and a leading `$`), or undefined. */
-export function fieldNameProblem(key: string): string | undefined {
-  if (key === '') return 'must not be empty';
-  if (key.includes('.')) return 'must not contain "."';
-  if (key.startsWith('$')) return 'must not start with "$"';
-  if (FORBIDDEN_KEYS.has(key)) return `must not be "${key}"`;
-  return undefined;
 }
 
 /** Checks a configured field; throws an Error naming the problem. */
@@ -107,18 +98,11 @@ export function mapMetadata(claims: unknown, fields: readonly MetadataField[]): 
     const value = readClaim(claims, field.path);
     if (value === undefined || value === null) {
       if (field.required) result.missing.push(field.name);
-    } else if (!isStorable(value, 0)) {
+    } else if (storableProblem(value, MAX_VALUE_DEPTH) !== undefined) {
       result.unstorable.push(field.name);
     } else {
       result.data[field.fieldName] = value;
     }
   }
   return result;
-}
-
-function isStorable(value: unknown, depth: number): boolean {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
-  if (typeof value !== 'object' || depth >= MAX_VALUE_DEPTH) return false;
-  if (Array.isArray(value)) return value.every((item) => isStorable(item, depth + 1));
-  return Object.entries(value).every(([key, item]) => fieldNameProblem(key) === undefined && isStorable(item, depth + 1));
 }

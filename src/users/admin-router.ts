@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { storableDocument } from '../model/storable.js';
 import { AuthError } from '../errors.js';
 import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES } from '../model/types.js';
@@ -46,7 +47,6 @@ const listQuery = z.strictObject({
   after: z.string().optional(),
 });
 const pageQuery = z.strictObject({ limit: count.optional(), after: z.string().optional() });
-const customData = z.record(z.string(), z.unknown());
 const createKeyBody = z.object({ name: z.string() });
 
 const param = (req: Request, name: string) => String(req.params[name]);
@@ -96,7 +96,7 @@ export function adminRoutes(users: UserManagement, guards: RequestHandler[]): Ro
   });
 
   router.put('/users/:id/custom_data', async (req, res) => {
-    const user = await users.setCustomData(param(req, 'id'), parseInput(customData, req.body, 'body'));
+    const user = await users.setCustomData(param(req, 'id'), parseInput(storableDocument, req.body, 'body'));
     if (!user) throw notFound();
     res.json(adminView(user));
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableDocument } from '../model/storable.js';
 import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES, type IdentityRecord, type ProviderType, type UserRecord } from '../model/types.js';
 import type { ServerApiKeys } from '../providers/api-key/server-keys.js';
@@ -41,7 +42,7 @@ export interface UserManagementDeps {
 }
 
 const id = z.string().min(1).max(1024);
-const customData = z.record(z.string(), z.unknown()).optional();
+const customData = storableDocument.optional();
 
 /** `auth.users`: the server-side user management API (SPEC §7). */
 export function createUserManagement(deps: UserManagementDeps): UserManagement {
