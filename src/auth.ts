@@ -63,7 +63,10 @@ export function createAuth(input: AuthOptions): Auth {
 
   const providers = new Map<string, Provider>();
   const forget = async (identity: IdentityRecord) => providers.get(identity.providerType)?.forget?.(identity);
-  const revokeSessions = (userId: string) => sessions.revokeAllOfUser(userId);
+  const revokeSessions = (userId: string) => {
+    for (const provider of providers.values()) provider.forgetUserCaches?.(userId);
+    return sessions.revokeAllOfUser(userId);
+  };
   const removeUser = (userId: string) => deleteUser({ store, revokeSessions, forget, hooks, logger }, userId);
   const requireUser = createRequireUser({
     access,

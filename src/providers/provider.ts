@@ -46,6 +46,11 @@ export interface Provider {
    * someone (option `linkByVerifiedEmail`). Returns the ids of users whose identities it removed.
    */
   revokeUnverifiedEmail?: (address: string) => Promise<string[]>;
+  /**
+   * Drops what the provider keeps in memory about a user (verified API keys), so that a
+   * disable, a deletion or a revocation of the user's sessions takes effect at once in this process.
+   */
+  forgetUserCaches?: (userId: string) => void;
   /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */
   sweep?: () => Promise<number>;
 }

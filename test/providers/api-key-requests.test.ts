@@ -82,6 +82,23 @@ describe.each(stores)('requireUser({ apiKeys: true }), $name', ({ make: makeStor
     await request(t.app).get('/service').set(apiKeyHeader(key)).expect(401);
   });
 
+  it('stops accepting the keys of a user disabled in this process at once, and again once it is enabled', async () => {
+    const { key } = await createKey(t, alice, 'owner-disabled');
+    await request(t.app).get('/service').set(apiKeyHeader(key)).expect(200);
+    await t.auth.users.disable(alice.id);
+    expect((await request(t.app).get('/service').set(apiKeyHeader(key)).expect(403)).body.error_code).toBe('UserDisabled');
+    await t.auth.users.enable(alice.id);
+    await request(t.app).get('/service').set(apiKeyHeader(key)).expect(200);
+  });
+
+  it('stops accepting the keys of a user disabled through the admin router at once', async () => {
+    t.app.use('/admin', t.auth.adminRouter((_req, _res, next) => next()));
+    const { key } = await createKey(t, alice, 'owner-disabled-admin');
+    await request(t.app).get('/service').set(apiKeyHeader(key)).expect(200);
+    await request(t.app).put(`/admin/users/${alice.id}/disable`).expect(204);
+    await request(t.app).get('/service').set(apiKeyHeader(key)).expect(403);
+  });
+
   it('trusts a verified key for requestCacheMs: a change made by another process shows after that time', async () => {
     const { _id: id, key } = await createKey(t, alice, 'cached');
     await request(t.app).get('/service').set(apiKeyHeader(key)).expect(200);

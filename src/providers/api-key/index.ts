@@ -58,6 +58,7 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
       rootRoutes: (router) =>
         userKeyRoutes(router, ctx.requireUser({ allowAnonymous: false, types: ['normal'], checkSession: true }), keys),
       forget: (identity) => keys.forget(identity),
+      forgetUserCaches: (userId) => cache.forgetUser(userId),
       loginGuards: loginLimits(ctx, options.rateLimit),
     };
     internals.set(provider, { keys, requests: new ApiKeyRequests(ctx, cache, options.lastUsedResolution) });
