@@ -85,6 +85,11 @@ export function createAuth(input: AuthOptions): Auth {
     deleteUser: removeUser,
     revokeSessions,
     revokeSessionsOpenedWith: (userId, providerType, id) => sessions.revokeOpenedWith(userId, providerType, id),
+    async revokeIssuedCredentials(userId) {
+      let revoked = 0;
+      for (const provider of providers.values()) revoked += (await provider.revokeIssuedCredentials?.(userId)) ?? 0;
+      return revoked;
+    },
     requireUser,
     rateLimit: rateLimiter(logger),
   };

@@ -63,6 +63,11 @@ const anonUser = z.strictObject({
 /** A mail link: the token and tokenId are added as query parameters. */
 const linkBase = z.url({ protocol: /^https?$/ });
 const tokenTtl = seconds(30 * 60);
+/**
+ * A reset also deletes the user's API keys: a reset is how the mailbox's owner takes an account
+ * back, and keys made by whoever held it before would otherwise keep working.
+ */
+const revokeApiKeys = z.boolean().default(true);
 
 const localUserpass = z.strictObject({
   confirmation: z.discriminatedUnion('mode', [
@@ -81,8 +86,8 @@ const localUserpass = z.strictObject({
   /** Omitted: the reset routes answer 400. */
   reset: z
     .discriminatedUnion('mode', [
-      z.strictObject({ mode: z.literal('email'), url: linkBase, send: fn<(mail: UserpassMail) => unknown>(), tokenTtl }),
-      z.strictObject({ mode: z.literal('function'), run: fn<ResetFunction>(), tokenTtl }),
+      z.strictObject({ mode: z.literal('email'), url: linkBase, send: fn<(mail: UserpassMail) => unknown>(), tokenTtl, revokeApiKeys }),
+      z.strictObject({ mode: z.literal('function'), run: fn<ResetFunction>(), tokenTtl, revokeApiKeys }),
     ])
     .optional(),
   password: z

@@ -17,6 +17,11 @@ export interface ProviderContext {
   deleteUser: (userId: string) => Promise<boolean>;
   /** Ends every session of a user (password reset, disable). */
   revokeSessions: (userId: string) => Promise<number>;
+  /**
+   * Deletes the credentials that other providers issued to a user and that outlive its
+   * password (user API keys), for an account recovery; returns how many.
+   */
+  revokeIssuedCredentials: (userId: string) => Promise<number>;
   /** Ends the sessions a user opened with one identity (a disabled or deleted credential). */
   revokeSessionsOpenedWith: (userId: string, providerType: ProviderType, id: string) => Promise<number>;
   /** The same guard host apps use, for provider routes that need a logged-in user. */
@@ -51,6 +56,8 @@ export interface Provider {
    * disable, a deletion or a revocation of the user's sessions takes effect at once in this process.
    */
   forgetUserCaches?: (userId: string) => void;
+  /** Deletes the credentials this provider issued to a user (see `ProviderContext.revokeIssuedCredentials`). */
+  revokeIssuedCredentials?: (userId: string) => Promise<number>;
   /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */
   sweep?: () => Promise<number>;
 }

@@ -59,6 +59,7 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
         userKeyRoutes(router, ctx.requireUser({ allowAnonymous: false, types: ['normal'], checkSession: true }), keys),
       forget: (identity) => keys.forget(identity),
       forgetUserCaches: (userId) => cache.forgetUser(userId),
+      revokeIssuedCredentials: (userId) => keys.deleteAll({ userId }),
       loginGuards: loginLimits(ctx, options.rateLimit),
     };
     internals.set(provider, { keys, requests: new ApiKeyRequests(ctx, cache, options.lastUsedResolution) });

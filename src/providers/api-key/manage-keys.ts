@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DuplicateKeyError } from '../../errors.js';
+import { AuthError, DuplicateKeyError } from '../../errors.js';
 import { newId } from '../../model/ids.js';
 import type { ApiKeyRecord, IdentityRecord, UserRecord } from '../../model/types.js';
 import type { ProviderOptions } from '../../options.js';
@@ -113,6 +113,16 @@ export class ApiKeys {
     if (record.server) return void (await this.ctx.deleteUser(record.userId));
     await this.endSessions(record);
     await syncUser(this.ctx.store, record.userId);
+  }
+
+  /** Deletes every key of the owner (an account recovery); returns how many. */
+  async deleteAll(owner: KeyOwner): Promise<number> {
+    const keys = await this.list(owner);
+    for (const key of keys) await this.delete(owner, key.id).catch((err: unknown) => {
+      // Deleted meanwhile by another request: what was asked for is done.
+      if (!(err instanceof AuthError && err.code === 'APIKeyNotFound')) throw err;
+    });
+    return keys.length;
   }
 
   /** The provider's `forget` hook: the user is being deleted, or the key's identity unlinked. */

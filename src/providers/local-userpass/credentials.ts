@@ -21,9 +21,10 @@ export async function release(deps: UserpassDeps, record: UserpassRecord): Promi
 }
 
 /**
- * Sets a new password hash (a reset), then voids the other reset links and ends every
- * session of the user: whoever held the old password is logged out. A reset proven
- * through a mailed link also confirms a pending credential (the mailbox is the proof).
+ * Sets a new password hash (a reset), then voids the other reset links, deletes the user's
+ * API keys (unless `reset.revokeApiKeys` is false) and ends every session of the user:
+ * whoever held the old password keeps nothing. A reset proven through a mailed link also
+ * confirms a pending credential (the mailbox is the proof).
  */
 export async function replacePassword(
   deps: UserpassDeps,
@@ -40,7 +41,9 @@ export async function replacePassword(
   await deps.tokens.revokeAll(record.email, 'reset');
   if (opts.confirm && record.status === 'pending') await deps.tokens.revokeAll(record.email, 'confirm');
   const identity = await store.getIdentity('local-userpass', record.identityId);
-  if (identity) await deps.ctx.revokeSessions(identity.userId);
+  if (!identity) return;
+  if (deps.options.reset?.revokeApiKeys !== false) await deps.ctx.revokeIssuedCredentials(identity.userId);
+  await deps.ctx.revokeSessions(identity.userId);
 }
 
 /** Removes the credential of an unlinked or deleted identity: the record first (it is what logs in), then its tokens. */
