@@ -92,4 +92,30 @@ describe('createAuth options', () => {
       );
     });
   });
+
+  describe('local-userpass mail links in production', () => {
+    const send = () => undefined;
+    const userpass = (url: string) => ({
+      ...base(),
+      environment: 'production' as const,
+      providers: {
+        'local-userpass': {
+          confirmation: { mode: 'email' as const, url: 'https://app.example/confirm', send },
+          reset: { mode: 'email' as const, url, send },
+        },
+      },
+    });
+
+    it('refuses an http reset or confirmation URL, naming the option', () => {
+      expect(() => createAuth(userpass('http://app.example/reset'))).toThrow(/local-userpass\.reset\.url must use https in production/);
+      const confirm = userpass('https://app.example/reset');
+      confirm.providers['local-userpass'].confirmation.url = 'http://app.example/confirm';
+      expect(() => createAuth(confirm)).toThrow(/local-userpass\.confirmation\.url must use https in production/);
+    });
+
+    it('accepts https URLs in production, and http ones in development', () => {
+      expect(() => createAuth(userpass('https://app.example/reset'))).not.toThrow();
+      expect(() => createAuth({ ...userpass('http://localhost:3000/reset'), environment: 'development' })).not.toThrow();
+    });
+  });
 });

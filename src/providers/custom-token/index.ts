@@ -7,6 +7,7 @@ import type { ProviderModule } from '../provider.js';
 import { emailFromClaims } from './email-claims.js';
 import { metadataFromClaims } from './metadata-fields.js';
 import { remoteKeySource } from './remote-keys.js';
+import { requireHttpsInProduction } from '../https-only.js';
 import { staticKeySource } from './static-keys.js';
 import { createTokenVerifier } from './verify-token.js';
 
@@ -16,9 +17,7 @@ const loginBody = z.looseObject({ token: z.string().min(1) });
 export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
   type: 'custom-token',
   create(options, ctx) {
-    if (options.jwksUri?.startsWith('http:') && ctx.environment === 'production') {
-      throw new TypeError('createAuth: options.providers.custom-token.jwksUri must use https in production');
-    }
+    requireHttpsInProduction(ctx, 'custom-token.jwksUri', options.jwksUri);
     const keys = options.jwksUri
       ? remoteKeySource(options.jwksUri, options.jwksFetch, ctx.logger)
       : staticKeySource(options);

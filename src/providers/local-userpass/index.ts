@@ -1,4 +1,5 @@
 import type { ProviderOptions } from '../../options.js';
+import { requireHttpsInProduction } from '../https-only.js';
 import type { ProviderModule } from '../provider.js';
 import { confirmRoutes } from './confirm-routes.js';
 import { forgetCredential, revokePending } from './credentials.js';
@@ -18,6 +19,9 @@ import { userpassStrategy } from './strategy.js';
 export const localUserpass: ProviderModule<ProviderOptions['local-userpass']> = {
   type: 'local-userpass',
   create(options, ctx) {
+    // The links carry single-use tokens that log in (confirm) or set a password (reset).
+    if (options.confirmation.mode === 'email') requireHttpsInProduction(ctx, 'local-userpass.confirmation.url', options.confirmation.url);
+    if (options.reset?.mode === 'email') requireHttpsInProduction(ctx, 'local-userpass.reset.url', options.reset.url);
     const deps: UserpassDeps = {
       ctx,
       options,
