@@ -2,6 +2,7 @@
 // Run on an otherwise idle machine; each case is loaded from this process over loopback.
 import os from 'node:os';
 import { run as apiKeyAuth } from './api-key-auth.mjs';
+import { run as enumerationTiming } from './enumeration-timing.mjs';
 import { run as loginScale } from './login-scale.mjs';
 import { run as passwordLogin } from './password-login.mjs';
 import { run as refresh } from './refresh.mjs';
@@ -13,3 +14,4 @@ await refresh();
 await passwordLogin();
 await apiKeyAuth();
 await loginScale();
+await enumerationTiming();

@@ -21,6 +21,7 @@ import { adminRoutes } from './users/admin-router.js';
 import { deleteUser } from './users/delete-user.js';
 import { createUserManagement, type UserManagement } from './users/user-management.js';
 import type { Store } from './store/store.js';
+import { BackgroundWork } from './util/background.js';
 import type { RequestHandler } from 'express';
 
 export interface Auth {
@@ -37,6 +38,11 @@ export interface Auth {
   init(): Promise<void>;
   /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
   sweep(): Promise<{ sessions: number; tokens: number; providers: Record<string, number> }>;
+  /**
+   * Resolves once the work the router does after answering (preparing mails) has finished:
+   * await it before the process exits.
+   */
+  settled(): Promise<void>;
   /** User management (SPEC §7). */
   users: UserManagement;
   store: Store;
@@ -77,6 +83,9 @@ export function createAuth(input: AuthOptions): Auth {
     apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
   });
   const liveUser = requireUser({ checkSession: true });
+  const background = new BackgroundWork((label, err) =>
+    logger.error(`express-auth-providers: ${label} failed`, { error: err instanceof Error ? err.message : String(err) }),
+  );
   const context: ProviderContext = {
     store,
     now,
@@ -91,6 +100,7 @@ export function createAuth(input: AuthOptions): Auth {
       return revoked;
     },
     requireUser,
+    afterResponse: (label, work) => background.run(label, work),
     rateLimit: rateLimiter(logger),
   };
   const authenticator = new passport.Passport();
@@ -165,5 +175,6 @@ export function createAuth(input: AuthOptions): Auth {
       return { ...expired, providers: swept };
     },
     users,
+    settled: () => background.settled(),
   };
 }

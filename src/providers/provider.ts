@@ -26,6 +26,11 @@ export interface ProviderContext {
   revokeSessionsOpenedWith: (userId: string, providerType: ProviderType, id: string) => Promise<number>;
   /** The same guard host apps use, for provider routes that need a logged-in user. */
   requireUser: (options?: RequireUserOptions) => RequestHandler;
+  /**
+   * Runs work after the response, so that its cost does not show in the answer's timing (a
+   * mail to a known address); failures are logged. `auth.settled()` waits for it.
+   */
+  afterResponse: (label: string, work: () => unknown) => void;
   /** Builds a rate limiter (per IP or per account) answering 429 `TooManyRequests`. */
   rateLimit: RateLimitFactory;
 }

@@ -32,8 +32,7 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
     if (deps.options.confirmation.mode !== 'email') {
       throw new AuthError('BadRequest', 'confirmation emails are not enabled');
     }
-    const record = await store.getUserpass(email);
-    if (record?.status === 'pending') await startConfirmation(deps, record);
+    mailIfPending(email);
     res.status(204).end();
   });
 
@@ -45,12 +44,22 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
    */
   router.post('/confirm/call', ...limits.send, async (req, res) => {
     const { email } = parseBody(emailBody, req);
-    const record = await store.getUserpass(email);
-    if (deps.options.confirmation.mode !== 'email') {
-      if (!record) throw new AuthError('UserNotFound', 'user not found');
-      if (record.status === 'confirmed') throw new AuthError('UserAlreadyConfirmed', 'already confirmed');
+    if (deps.options.confirmation.mode === 'email') {
+      mailIfPending(email);
+      return void res.status(204).end();
     }
-    if (record?.status === 'pending') await startConfirmation(deps, record);
+    const record = await store.getUserpass(email);
+    if (!record) throw new AuthError('UserNotFound', 'user not found');
+    if (record.status === 'confirmed') throw new AuthError('UserAlreadyConfirmed', 'already confirmed');
+    await startConfirmation(deps, record);
     res.status(204).end();
   });
+
+  /** Mails a new link if the address is pending; looked up after the response, so its timing cannot tell. */
+  function mailIfPending(email: string): void {
+    deps.ctx.afterResponse('local-userpass confirmation mail', async () => {
+      const record = await store.getUserpass(email);
+      if (record?.status === 'pending') await startConfirmation(deps, record);
+    });
+  }
 }

@@ -8,6 +8,9 @@ import { decide, deliver, linkFor } from './hooks.js';
  * Runs the configured confirmation for a pending credential: `auto` confirms it,
  * `email` mails a link, `function` asks the host (success confirms, pending waits
  * for `/confirm`, fail frees the email and answers 400 as App Services does).
+ *
+ * The mail is prepared after the response: a request about a pending address then
+ * takes as long as one about a taken or unknown address, which sends nothing.
  */
 export async function startConfirmation(deps: UserpassDeps, record: UserpassRecord): Promise<void> {
   const { confirmation } = deps.options;
@@ -15,11 +18,12 @@ export async function startConfirmation(deps: UserpassDeps, record: UserpassReco
   switch (confirmation.mode) {
     case 'auto':
       return markConfirmed(deps, record);
-    case 'email': {
-      const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
-      const mail = { email: record.email, ...issued, url: linkFor(confirmation.url, issued) };
-      return deliver(logger, 'confirmation send', () => confirmation.send(mail));
-    }
+    case 'email':
+      return deps.ctx.afterResponse('local-userpass confirmation mail', async () => {
+        const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
+        const mail = { email: record.email, ...issued, url: linkFor(confirmation.url, issued) };
+        deliver(logger, 'confirmation send', () => confirmation.send(mail));
+      });
     case 'function': {
       const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
       const request = { email: record.email, username: record.email, ...issued };

@@ -21,17 +21,19 @@ export function resetRoutes(router: Router, deps: UserpassDeps, limits: Userpass
   const { store, logger } = deps.ctx;
   const policy = deps.options.password;
 
-  // Mails a reset link to a known address; 204 whatever the address (no enumeration).
+  // Mails a reset link to a known address; 204 whatever the address (no enumeration). Whether
+  // the address is known is looked up after the response, so its timing cannot tell either.
   router.post('/reset/send', ...limits.send, async (req, res) => {
     const { email } = parseBody(emailBody, req);
     const reset = deps.options.reset;
     if (reset?.mode !== 'email') throw notEnabled('password reset by email');
-    const record = await store.getUserpass(email);
-    if (record) {
+    deps.ctx.afterResponse('local-userpass reset mail', async () => {
+      const record = await store.getUserpass(email);
+      if (!record) return;
       const issued = await deps.tokens.issue('reset', record, reset.tokenTtl);
       const mail = { email, ...issued, url: linkFor(reset.url, issued) };
       deliver(logger, 'reset send', () => reset.send(mail));
-    }
+    });
     res.status(204).end();
   });
 
