@@ -8,7 +8,9 @@ GOBIN_DIR="$(go env GOPATH)/bin"
 BIN="$GOBIN_DIR/ferretdb"
 
 install() {
-  if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION"; then return; fi
+  # Not `--version | grep -q`: grep quits at the match, the binary gets SIGPIPE, and pipefail
+  # then reports a failure (a needless rebuild).
+  if [ -x "$BIN" ] && grep -q "version: $VERSION" <<<"$("$BIN" --version 2>/dev/null)"; then return; fi
   echo "ferretdb: building $VERSION with go (first run only)" >&2
   # `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start: the module
   # ships without the generated build/version/version.txt. Build from a copy with that file.
@@ -20,7 +22,9 @@ install() {
   chmod -R u+w "$work"
   echo "$VERSION" > "$work/build/version/version.txt"
   mkdir -p "$GOBIN_DIR"
-  (cd "$work" && go build -o "$BIN" ./cmd/ferretdb)
+  # Built beside the binary and renamed over it, so a server starting meanwhile never runs half a file.
+  (cd "$work" && go build -o "$BIN.tmp.$$" ./cmd/ferretdb)
+  mv -f "$BIN.tmp.$$" "$BIN"
   rm -rf "$work"
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../src/errors.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store.contract.js';
 import { mongoServerName, useTestDb } from './support/mongo.js';
@@ -17,6 +18,20 @@ describe(`MongoStore on ${mongoServerName}`, () => {
     expect(indexes.find((i) => i.name === 'providerType_id')).toMatchObject({ unique: true });
     const keyIndexes = await db().collection('idx_api_keys').indexes();
     expect(keyIndexes.filter((i) => i.unique).map((i) => i.name).sort()).toEqual(['keyHash', 'userId_name']);
+  });
+
+  it('reports a stored rotation as done even when releasing its lock fails (the lock expires)', async () => {
+    class ReleaseFails extends MongoStore {
+      override releaseLock(): Promise<void> {
+        return Promise.reject(new StoreUnavailableError('connection lost after the rotation'));
+      }
+    }
+    const store = new ReleaseFails({ db: db(), collectionPrefix: 'rel_' });
+    await store.init();
+    const now = new Date();
+    await store.insertSession({ id: 'a'.repeat(24), userId: 'u1', refreshHash: 'h0', createdAt: now, lastUsedAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+    await expect(store.rotateSession('a'.repeat(24), 'h0', 'h1', now)).resolves.toBe(true);
+    expect((await store.getSession('a'.repeat(24), now))?.refreshHash).toBe('h1');
   });
 
   it('refuses a missing db option with a TypeError naming it', () => {

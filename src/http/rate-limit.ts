@@ -52,6 +52,9 @@ export function rateLimiter(logger: Logger): RateLimitFactory {
       standardHeaders: false,
       requestPropertyName: `rateLimit:${spec.name}`,
       skipSuccessfulRequests: spec.failuresOnly ?? false,
+      // A failure is the client's (4xx): answers of a server in trouble (5xx, such as the
+      // data store being down) must not use up the budget of the people it failed.
+      requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500,
       ...(keyOf && {
         skip: (req: Request) => keyOf(req) === undefined,
         keyGenerator: (req: Request) => sha256(keyOf(req)!),

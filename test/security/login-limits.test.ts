@@ -2,6 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { AuthOptions } from '../../src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { FailingStore } from '../support/failing-store.js';
 import { storeCases, type StoreCase } from '../support/stores.js';
 
 const PINS: Record<string, string> = { 'emp-1': '4711', 'emp-2': '0815' };
@@ -89,5 +90,28 @@ describe.each(storeCases('login_limits'))('login rate limits of anon-user and cu
       expect(statuses.filter((s) => s === 200)).toHaveLength(50);
       expect(statuses.filter((s) => s === 429)).toHaveLength(1);
     });
+  });
+});
+
+describe.each(storeCases('login_limits_outage'))('failure limits during a store outage, on $name', (store) => {
+  it('does not count 503 answers as failed logins: the owner logs in once the store is back', async () => {
+    const failing = new FailingStore(store.make());
+    const t = createTestApp({
+      store: failing.store,
+      providers: {
+        'local-userpass': {
+          confirmation: { mode: 'auto' },
+          hashing: { memoryCost: 1024, timeCost: 1 },
+          rateLimit: { login: { failedPerAccount: { limit: 3 } } },
+        },
+      },
+    });
+    const credentials = { username: 'owner@example.com', password: 'Kx7-owner-password' };
+    await request(t.app).post('/auth/providers/local-userpass/register').send({ email: credentials.username, password: credentials.password }).expect(201);
+    for (let i = 0; i < 4; i++) {
+      failing.failOn('getUserpass');
+      expect((await request(t.app).post('/auth/providers/local-userpass/login').send(credentials)).status).toBe(503);
+    }
+    expect((await request(t.app).post('/auth/providers/local-userpass/login').send(credentials)).status).toBe(200);
   });
 });

@@ -195,7 +195,9 @@ export class MongoStore implements Store {
           { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now } },
           { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
         )
-        .finally(() => this.releaseLock(key, holder));
+        // A release that fails must not turn a stored rotation into an error: the client would
+        // keep the old token, whose next use then reads as reuse. The lock expires anyway.
+        .finally(() => this.releaseLock(key, holder).catch(() => undefined));
       return result.modifiedCount === 1;
     });
   }
