@@ -19,7 +19,7 @@ const auth = createAuth({
     },
     'api-key': { maxKeysPerUser: 300, requestCacheSize: 200, rateLimit: { login: { perIp: lifted, failedPerIp: lifted } } },
   },
-  tokens: { signingKeys: ['soak-secret-soak-secret-soak-secret!!'], verifiedTokenCacheSize: 1000, sessionCheckCacheMs: 2000 },
+  tokens: { signingKeys: ['soak-secret-soak-secret-soak-secret!!'], verifiedTokenCacheSize: 200, sessionCheckCacheMs: 2000 },
   logger: { info() {}, warn() {}, error: console.error },
 });
 await auth.init();
