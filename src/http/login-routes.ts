@@ -91,5 +91,10 @@ export function loginRoutes(deps: LoginDeps): Router {
     );
     res.set('Cache-Control', 'no-store').json(tokens);
   });
+  // Any other route under a provider: a disabled one answers as its login route does.
+  router.all('/providers/:provider/{*rest}', (req) => {
+    enabledProvider(deps.providers, req);
+    throw new AuthError('NotFound', `no route for ${req.method} ${req.baseUrl}${req.path}`);
+  });
   return router;
 }

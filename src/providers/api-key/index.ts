@@ -52,7 +52,7 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
       type: 'api-key',
       strategy: new CustomStrategy((req, done) => {
         Promise.resolve()
-          .then(() => login(ctx, parseBody(loginBody, req).key, options))
+          .then(() => login(ctx, parseBody(loginBody, req, { key: 'api_key' }).key, options))
           .then((verified) => done(null, verified), (err: unknown) => done(err));
       }),
       rootRoutes: (router) =>

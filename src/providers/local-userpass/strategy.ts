@@ -16,7 +16,7 @@ const loginBody = z.object({ username: emailField, password: z.string().min(1) }
 class UserpassStrategy extends LocalStrategy {
   override authenticate(req: Request, options?: unknown): void {
     try {
-      parseBody(loginBody, req);
+      parseBody(loginBody, req, { username: 'email' });
     } catch (err) {
       this.error(err as Error);
       return;
