@@ -137,6 +137,7 @@ export function createAuth(input: AuthOptions): Auth {
     revokeSessions,
     normaliseEmail,
     apiKeys: serverApiKeys(providers.get('api-key')),
+    logger,
   });
 
   let initialised: Promise<void> | undefined;
@@ -150,9 +151,9 @@ export function createAuth(input: AuthOptions): Auth {
   const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
   const router = assemble([
-    loginRoutes({ passport: authenticator, providers, accounts, sessions, liveUser }),
-    linkRoutes({ passport: authenticator, providers, accounts, liveUser }),
-    sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser }),
+    loginRoutes({ passport: authenticator, providers, accounts, sessions, liveUser, logger }),
+    linkRoutes({ passport: authenticator, providers, accounts, liveUser, logger }),
+    sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser, logger }),
   ]);
 
   return {

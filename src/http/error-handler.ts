@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
+import { requestId } from './audit.js';
 
 interface BodyParserError {
   type?: string;
@@ -45,17 +45,17 @@ export function sendError(err: unknown, req: Request, res: Response, logger: Log
   }
   let extra: Record<string, string> = {};
   if (error.code === 'InternalServerError') {
-    const requestId = randomUUID();
+    const id = requestId(req);
     const cause = err instanceof AuthError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : err;
     logger.error('express-auth-providers: unexpected error', {
-      requestId,
+      requestId: id,
       method: req.method,
       path: req.path,
       error: cause instanceof Error ? cause.stack : safeString(cause),
     });
-    extra = { request_id: requestId };
+    extra = { request_id: id };
   } else if (!error.expose && err instanceof AuthError) {
-    logger.error('express-auth-providers: request failed', { code: error.code, path: req.path, error: error.message, detail: error.detail });
+    logger.error('express-auth-providers: request failed', { requestId: requestId(req), code: error.code, path: req.path, error: error.message, detail: error.detail });
   }
   res.status(error.status).set(error.headers).set('Cache-Control', 'no-store').json({ ...error.toJSON(), ...extra });
 }

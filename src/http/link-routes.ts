@@ -4,6 +4,8 @@ import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';
 import { PROVIDER_TYPES } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
+import type { Logger } from '../options.js';
+import { audit, auditRefusal } from './audit.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
 import { enabledProvider, providerLoginGuards } from './login-routes.js';
 import { profileOf } from './profile.js';
@@ -14,6 +16,7 @@ export interface LinkDeps {
   accounts: Accounts;
   /** requireUser({ checkSession: true }). */
   liveUser: RequestHandler;
+  logger: Logger;
 }
 
 const providerType = z.enum(PROVIDER_TYPES);
@@ -29,15 +32,22 @@ export function linkRoutes(deps: LinkDeps): Router {
   // guards (rate limits) apply to its links too.
   router.post('/link/providers/:provider/login', deps.liveUser, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
-    const verified = await authenticate(deps.passport, provider.type, req, res);
-    const { user, identities } = await deps.accounts.link(req.user!.id, verified);
-    res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
+    try {
+      const verified = await authenticate(deps.passport, provider.type, req, res);
+      const { user, identities } = await deps.accounts.link(req.user!.id, verified);
+      audit(deps.logger, req, 'link', { userId: user.id, provider: provider.type });
+      res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
+    } catch (err) {
+      auditRefusal(deps.logger, req, 'link', err, { provider: provider.type });
+      throw err;
+    }
   });
 
   router.delete('/identities/:providerType/:id', deps.liveUser, async (req, res) => {
     const type = providerType.safeParse(req.params['providerType']);
     if (!type.success) throw new AuthError('NotFound', 'identity not found');
     const { user, identities } = await deps.accounts.unlink(req.user!.id, type.data, String(req.params['id']));
+    audit(deps.logger, req, 'unlink', { userId: user.id, provider: type.data });
     res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
   });
 

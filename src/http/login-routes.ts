@@ -4,6 +4,8 @@ import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
 import type { Sessions } from '../tokens/sessions.js';
+import type { Logger } from '../options.js';
+import { audit, auditRefusal } from './audit.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
 import { storableDocument } from '../model/storable.js';
 import { parseBody } from '../util/parse-input.js';
@@ -20,6 +22,7 @@ export interface LoginDeps {
   sessions: Sessions;
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
+  logger: Logger;
 }
 
 /** Looks up an enabled provider by the `:provider` path segment. */
@@ -80,16 +83,24 @@ export function loginRoutes(deps: LoginDeps): Router {
   router.post('/providers/:provider/login', currentUserWhenLinking, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
-    const verified = await authenticate(deps.passport, provider.type, req, res);
-    if (wantsLink(req)) {
-      await deps.accounts.link(req.user!.id, verified);
-      res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
-      return;
+    const event = wantsLink(req) ? 'link' : 'login';
+    try {
+      const verified = await authenticate(deps.passport, provider.type, req, res);
+      if (wantsLink(req)) {
+        await deps.accounts.link(req.user!.id, verified);
+        audit(deps.logger, req, 'link', { userId: req.user!.id, provider: provider.type });
+        res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
+        return;
+      }
+      const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
+        deps.sessions.start(user, identities, { device: options?.device, identity }),
+      );
+      audit(deps.logger, req, 'login', { userId: tokens.user_id, provider: provider.type, sessionId: tokens.device_id });
+      res.set('Cache-Control', 'no-store').json(tokens);
+    } catch (err) {
+      auditRefusal(deps.logger, req, event, err, { provider: provider.type });
+      throw err;
     }
-    const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
-      deps.sessions.start(user, identities, { device: options?.device, identity }),
-    );
-    res.set('Cache-Control', 'no-store').json(tokens);
   });
   // Any other route under a provider: a disabled one answers as its login route does.
   router.all('/providers/:provider/{*rest}', (req) => {

@@ -3,6 +3,7 @@ import { rateLimit, type RateLimitInfo, type Store as RateLimitStore } from 'exp
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
 import { sha256 } from '../tokens/secrets.js';
+import { requestId } from './audit.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 
 export type { RateLimitStore };
@@ -65,6 +66,7 @@ export function rateLimiter(logger: Logger): RateLimitFactory {
         const info = (req as unknown as Record<string, RateLimitInfo | undefined>)[options.requestPropertyName];
         const resetAt = info?.resetTime?.getTime() ?? Date.now() + windowMs;
         const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+        logger.warn('express-auth-providers: rate limit reached', { limiter: spec.name, requestId: requestId(req), ip: req.ip });
         next(
           new AuthError('TooManyRequests', 'too many requests, try again later', {
             headers: { 'Retry-After': String(retryAfter) },

@@ -4,6 +4,8 @@ import type { Provider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from '../tokens/access-token.js';
 import type { Sessions } from '../tokens/sessions.js';
+import type { Logger } from '../options.js';
+import { audit } from './audit.js';
 import { bearerToken } from './bearer.js';
 import { profileOf } from './profile.js';
 
@@ -15,6 +17,7 @@ export interface SessionDeps {
   /** requireUser({ checkSession: true }). */
   liveUser: RequestHandler;
   deleteUser: (userId: string) => Promise<boolean>;
+  logger: Logger;
 }
 
 const missingToken = () =>
@@ -41,7 +44,8 @@ export function sessionRoutes(deps: SessionDeps): Router {
     if (!token) throw missingToken();
     const claims = await deps.access.verify(token);
     if (claims) await deps.sessions.revoke(claims.sid);
-    else await deps.sessions.endByRefreshToken(token);
+    const ended = claims ? { sessionId: claims.sid, userId: claims.sub } : await deps.sessions.endByRefreshToken(token);
+    if (ended) audit(deps.logger, req, 'logout', ended);
     res.status(204).end();
   });
 

@@ -121,12 +121,12 @@ export class Sessions {
     return this.mint(session, await this.liveUser(session));
   }
 
-  /** Ends the session a refresh token (any the session issued) belongs to; false when there was none. */
-  async endByRefreshToken(refreshToken: string): Promise<boolean> {
+  /** Ends the session a refresh token (any the session issued) belongs to; undefined when there was none. */
+  async endByRefreshToken(refreshToken: string): Promise<{ sessionId: string; userId: string } | undefined> {
     const found = await this.sessionOf(refreshToken, this.now());
-    if (!found) return false;
+    if (!found) return undefined;
     await this.revoke(found.session.id);
-    return true;
+    return { sessionId: found.session.id, userId: found.session.userId };
   }
 
   async revoke(sessionId: string): Promise<void> {

@@ -32,6 +32,7 @@ export async function deleteUser(deps: DeleteUserDeps, userId: string): Promise<
   // A login that raced the deletion may have opened a session meanwhile.
   await deps.revokeSessions(userId);
   if (!(await store.deleteUser(userId))) return false;
+  deps.logger.info('express-auth-providers: user deleted', { userId, identities: identities.length });
   await runHook(deps.hooks, 'onUserDeleted', { user, identities }, deps.logger);
   return true;
 }

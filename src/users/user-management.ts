@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storableDocument } from '../model/storable.js';
+import type { Logger } from '../options.js';
 import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES, type IdentityRecord, type ProviderType, type UserRecord } from '../model/types.js';
 import type { ServerApiKeys } from '../providers/api-key/server-keys.js';
@@ -39,6 +40,7 @@ export interface UserManagementDeps {
   revokeSessions: (id: string) => Promise<number>;
   normaliseEmail: (email: string) => string;
   apiKeys: ServerApiKeys;
+  logger: Logger;
 }
 
 const id = z.string().min(1).max(1024);
@@ -70,10 +72,13 @@ export function createUserManagement(deps: UserManagementDeps): UserManagement {
       // The flag first: from then on no login or refresh passes; the sessions go next.
       if (!(await store.updateUser(parseInput(id, userId, 'user id'), { disabled: true }))) return false;
       await deps.revokeSessions(userId);
+      deps.logger.info('express-auth-providers: user disabled', { userId });
       return true;
     },
     async enable(userId) {
-      return (await store.updateUser(parseInput(id, userId, 'user id'), { disabled: false })) !== null;
+      if (!(await store.updateUser(parseInput(id, userId, 'user id'), { disabled: false }))) return false;
+      deps.logger.info('express-auth-providers: user enabled', { userId });
+      return true;
     },
     delete(userId) {
       return deps.deleteUser(parseInput(id, userId, 'user id'));

@@ -18,17 +18,20 @@ declare module 'vitest' {
  * otherwise a mongod from mongodb-memory-server-core.
  */
 export default async function setup(project: TestProject) {
+  const use = (uri: string, server: string) => {
+    project.provide('mongoUri', uri);
+    project.provide('mongoServer', server);
+    console.log(`MongoDB-compatible server of this run: ${server} at ${uri}`);
+  };
   if (process.env.MONGODB_URI) {
-    project.provide('mongoUri', process.env.MONGODB_URI);
-    project.provide('mongoServer', process.env.MONGODB_SERVER_NAME ?? 'MONGODB_URI');
+    use(process.env.MONGODB_URI, process.env.MONGODB_SERVER_NAME ?? 'the server at MONGODB_URI');
     return;
   }
   if (spawnSync('go', ['version']).status === 0) {
     const dir = mkdtempSync(join(tmpdir(), 'ferretdb-'));
     const port = await freePort();
     const pid = Number(execFileSync('bash', ['scripts/ferretdb.sh', 'start', dir, String(port)], { encoding: 'utf8' }).trim());
-    project.provide('mongoUri', `mongodb://127.0.0.1:${port}/`);
-    project.provide('mongoServer', 'FerretDB v1.24.2 (started by the test setup)');
+    use(`mongodb://127.0.0.1:${port}/`, 'FerretDB v1.24.2 (started by the test setup)');
     return () => {
       try { process.kill(pid); } catch { /* already gone */ }
       rmSync(dir, { recursive: true, force: true });
@@ -36,8 +39,7 @@ export default async function setup(project: TestProject) {
   }
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
   const server = await MongoMemoryServer.create();
-  project.provide('mongoUri', server.getUri());
-  project.provide('mongoServer', 'mongod (mongodb-memory-server-core)');
+  use(server.getUri(), 'mongod (mongodb-memory-server-core)');
   return () => server.stop();
 }
 
