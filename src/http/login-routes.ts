@@ -5,6 +5,8 @@ import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
+import type { CredentialSources } from './credentials.js';
+import type { TokenDelivery } from './token-delivery.js';
 import { storableDocument } from '../model/storable.js';
 import { parseBody } from '../util/parse-input.js';
 
@@ -18,6 +20,8 @@ export interface LoginDeps {
   providers: Map<string, Provider>;
   accounts: Accounts;
   sessions: Sessions;
+  sources: CredentialSources;
+  delivery: TokenDelivery;
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
 }
@@ -76,20 +80,25 @@ export function loginRoutes(deps: LoginDeps): Router {
       router.use(own);
     }
   }
-  const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());
-  router.post('/providers/:provider/login', currentUserWhenLinking, providerLoginGuards(deps.providers), async (req, res) => {
+  // A link is checked by requireUser (CSRF included, for a cookie); a login that would set
+  // cookies by the delivery's login guard.
+  const currentUserOrLoginGuard: RequestHandler = (req, res, next) =>
+    wantsLink(req) ? deps.liveUser(req, res, next) : deps.delivery.guardLogin(req, res, next);
+  router.post('/providers/:provider/login', currentUserOrLoginGuard, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
     const verified = await authenticate(deps.passport, provider.type, req, res);
     if (wantsLink(req)) {
       await deps.accounts.link(req.user!.id, verified);
-      res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
+      // The fresh access token goes back the way the current one came (requireUser read the same sources).
+      const via = deps.sources.read(req, { cookies: ['access'] });
+      deps.delivery.send(req, res, await deps.sessions.reissue(req.user!.sessionId), via);
       return;
     }
     const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
       deps.sessions.start(user, identities, { device: options?.device, identity }),
     );
-    res.set('Cache-Control', 'no-store').json(tokens);
+    deps.delivery.send(req, res, tokens);
   });
   return router;
 }
