@@ -24,3 +24,19 @@ const code: ErrorCode = 'InvalidPassword';
 const bad: ErrorCode = 'invalid_password';
 void code;
 void bad;
+
+// The client subpath: typed credentials, answers and error codes.
+import { AuthClient, Credentials, isAuthClientError, type Profile } from '../../src/client/index.js';
+
+const client = new AuthClient({ baseUrl: '/auth', tokens: 'cookie' });
+// @ts-expect-error tokens is 'bearer' or 'cookie'
+new AuthClient({ baseUrl: '/auth', tokens: 'session' });
+// @ts-expect-error a password login needs the password
+Credentials.emailPassword('ada@example.com');
+void client.profile().then((p: Profile) => p.identities.map((i) => i.provider_type));
+void client.logIn(Credentials.anonymous()).catch((err: unknown) => {
+  if (isAuthClientError(err, 'InvalidSession', 'MissingAuthReq')) {
+    const c: 'InvalidSession' | 'MissingAuthReq' = err.code;
+    void c;
+  }
+});
