@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AuthError } from '../errors.js';
 import type { Logger } from '../options.js';
-import type { CredentialSources } from './credentials.js';
+import type { Credential, CredentialSources } from './credentials.js';
 import { sendError } from './error-handler.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,6 +42,14 @@ export class CrossOriginCheck {
     // browser current since 2023 sends Fetch Metadata, and HSTS closes the rest.
     if (hostOf(origin) === req.host) return undefined;
     return this.isTrusted(origin) ? undefined : refused(`Origin ${origin} is not this host`);
+  }
+
+  /**
+   * The refusal for a request authenticated by `credential`: only a cookie is ambient (the
+   * browser attaches it to requests other pages make it send), so only it is checked.
+   */
+  refusalFor(req: Request, credential: Credential): AuthError | undefined {
+    return credential.source === 'cookie' ? this.refusal(req) : undefined;
   }
 
   private isTrusted(origin: string | undefined): boolean {

@@ -122,11 +122,8 @@ export function createRequireUser(deps: {
       };
       const credential = deps.sources.read(req, accepted);
       if (!credential) return fail(unauthorized('MissingAuthReq', 'an access token is required'));
-      if (credential.source === 'cookie') {
-        // The browser attaches cookies to requests other sites make it send.
-        const refused = deps.crossOrigin.refusal(req);
-        if (refused) return fail(refused);
-      }
+      const refused = deps.crossOrigin.refusalFor(req, credential);
+      if (refused) return fail(refused);
       if (credential.source === 'api-key') return void apiKeyUser!(credential.key).then(withPredicate).catch(fail);
       const { token } = credential;
       const cached = cachedClaims(token);

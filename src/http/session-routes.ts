@@ -34,10 +34,8 @@ export function sessionRoutes(deps: SessionDeps): Router {
   const credentialOf = (req: Request, cookies: SessionCookie[]): Exclude<Credential, { source: 'api-key' }> => {
     const credential = deps.sources.read(req, { cookies });
     if (!credential || credential.source === 'api-key') throw missingToken();
-    if (credential.source === 'cookie') {
-      const refused = deps.crossOrigin.refusal(req);
-      if (refused) throw refused;
-    }
+    const refused = deps.crossOrigin.refusalFor(req, credential);
+    if (refused) throw refused;
     return credential;
   };
 
