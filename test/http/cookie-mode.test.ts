@@ -141,6 +141,16 @@ describe.each(storeCases('cookie_mode'))('cookie mode on $name', ({ make }) => {
       expect([forged.status, forged.body.error_code]).toEqual([401, 'InvalidSession']);
     });
 
+    it('answers 401, never 500, for a cookie that is not a token or not even well encoded', async () => {
+      const t = setup();
+      for (const cookie of ['auth-access=%E0%A4%A', 'auth-access=', 'auth-access', `auth-access=${'x'.repeat(4000)}`, 'auth-access="quoted"']) {
+        const res = await request(t.app).get('/posts').set('Cookie', cookie);
+        expect(res.status, cookie).toBe(401);
+        const refresh = await request(t.app).post('/auth/session').set('Cookie', cookie.replace('access', 'refresh'));
+        expect(refresh.status, cookie).toBe(401);
+      }
+    });
+
     it('does not read the cookies of another name, nor the refresh cookie as an access token', async () => {
       const t = setup();
       const { jar } = await cookieLogin(t);

@@ -65,6 +65,13 @@ describe.each(storeCases('csrf'))('CSRF protection on $name', ({ make }) => {
       expectRefused(await postNotes({ 'Sec-Fetch-Site': 'cross-site', Origin: `${TRUSTED}:8443` }));
     });
 
+    it('is refused, never answered 500, for repeated or malformed headers', async () => {
+      // Node joins a repeated header into one value, which is none of the known ones.
+      expectRefused(await postNotes({ 'Sec-Fetch-Site': 'same-origin, cross-site' }));
+      expectRefused(await postNotes({ 'Sec-Fetch-Site': 'same-origin-ish' }));
+      expectRefused(await postNotes({ Origin: 'http://[' }));
+    });
+
     it('passes with neither header: not a request a browser page made', async () => {
       expect((await postNotes({})).status).toBe(201);
     });

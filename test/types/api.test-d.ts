@@ -19,6 +19,11 @@ createAuth({ store: new MemoryStore(), providers: { 'anon-user': { inactiveTtl: 
 // @ts-expect-error a store is required
 createAuth({ providers: { 'anon-user': {} } });
 
+createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: { sameSite: 'strict' }, trustedOrigins: ['https://app.example'] });
+// @ts-expect-error SameSite is lax, strict or none
+createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: { sameSite: 'loose' } });
+app.post('/contact', auth.csrfGuard(), (_req, res) => void res.status(202).end());
+
 const code: ErrorCode = 'InvalidPassword';
 // @ts-expect-error error codes are a closed set
 const bad: ErrorCode = 'invalid_password';
