@@ -100,11 +100,12 @@ export class AuthClient {
     return this.session.fetch(url, init);
   }
 
-  /** `fetch` that parses the JSON answer (undefined for 204), and throws an AuthClientError for a failure. */
+  /** `fetch` that parses the JSON answer (undefined for an empty one), and throws an AuthClientError for a failure. */
   async request<T = unknown>(url: string | URL, init?: RequestInit): Promise<T> {
     const res = await this.session.fetch(url, init);
     if (!res.ok) throw await AuthClientError.from(res);
-    return (res.status === 204 ? undefined : await res.json()) as T;
+    const text = await res.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
   /** Email/password accounts (local-userpass): registration, confirmation, password reset. */

@@ -22,11 +22,22 @@ export class AuthClientError extends Error {
   /** The error of a failed answer, from its `{ error, error_code }` body when it has one. */
   static async from(res: Response): Promise<AuthClientError> {
     const body = (await res.json().catch(() => null)) as { error?: unknown; error_code?: unknown } | null;
-    const code = typeof body?.error_code === 'string' ? body.error_code : res.status >= 500 ? 'InternalServerError' : 'BadRequest';
+    const code = typeof body?.error_code === 'string' ? body.error_code : codeOfStatus(res.status);
     const message = typeof body?.error === 'string' ? body.error : `request failed with status ${res.status}`;
     return new AuthClientError(res.status, code, message);
   }
 }
+
+// An answer without our JSON error body (a proxy's page, a host route's own) is named by its status.
+const STATUS_CODES: Record<number, ErrorCode> = {
+  401: 'InvalidSession',
+  403: 'Forbidden',
+  404: 'NotFound',
+  413: 'BodyTooLarge',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
+const codeOfStatus = (status: number): ErrorCode => STATUS_CODES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequest');
 
 /** Whether `err` is an AuthClientError, of one of `codes` when given. */
 export function isAuthClientError<C extends ClientErrorCode>(err: unknown, ...codes: C[]): err is AuthClientError & { code: C } {

@@ -64,7 +64,7 @@ export class ClientSession {
     const stored = this.mode === 'bearer' ? await this.load() : null;
     try {
       if (this.mode === 'cookie' || stored) {
-        const res = await this.fetcher(this.sessionUrl, this.withCredential({ method: 'DELETE' }, stored?.refreshToken));
+        const res = await this.send(this.sessionUrl, { method: 'DELETE' }, stored?.refreshToken);
         // An already ended session is no failure.
         if (!res.ok && res.status !== 401) throw await AuthClientError.from(res);
       }
@@ -84,8 +84,8 @@ export class ClientSession {
     return this.mode === 'bearer' ? this.load() : null;
   }
 
-  /** Adds the credential: `Authorization: Bearer` in bearer mode, cookies in cookie mode. */
-  withCredential(init: RequestInit, token: string | undefined): RequestInit {
+  /** Adds the credential: `Authorization: Bearer` in bearer mode, the cookies in cookie mode. */
+  private withCredential(init: RequestInit, token: string | undefined): RequestInit {
     if (this.mode === 'cookie') return { ...init, credentials: 'include' };
     const headers = new Headers(init.headers);
     if (token !== undefined && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);

@@ -169,6 +169,15 @@ describe.each(storeCases('client'))('AuthClient on $name', ({ make }) => {
       await expectClientError(c.refresh(), 'InvalidSession', 401);
     });
 
+    it('parses an empty answer as undefined, and names a failure without an error body by its status', async () => {
+      t.app.post('/empty', t.auth.requireUser(), (_req, res) => void res.status(201).end());
+      t.app.get('/html-error', (_req, res) => void res.status(404).type('html').send('<h1>Not here</h1>'));
+      const c = client();
+      await c.logIn(Credentials.anonymous());
+      expect(await c.request(`${origin}/empty`, { method: 'POST' })).toBeUndefined();
+      await expectClientError(c.request(`${origin}/html-error`), 'NotFound', 404);
+    });
+
     it('returns a 401 as is when it holds no session to refresh', async () => {
       const res = await client().fetch(`${origin}/posts`);
       expect(res.status).toBe(401);
