@@ -32,6 +32,8 @@ export const DELIVERY_HEADER = 'token-delivery';
  * way is decided by how the request was authenticated: tokens go back the way its credential
  * came, so a token held in an HttpOnly cookie never reaches page scripts; a login has no
  * credential and gets cookies in cookie mode unless the client sends `Token-Delivery: json`.
+ * Whatever starts a session answers through `send` in one line (a login, a link, a refresh, the
+ * exchange of a one-time code); a redirect that completes a login calls `setCookies` first.
  */
 export class TokenDelivery {
   constructor(
