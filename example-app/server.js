@@ -11,6 +11,8 @@ async function main(env) {
     store: storage.store,
     tokens: { signingKeys: signingKeysFrom(env) },
     providers: { 'anon-user': {} },
+    // Browser sessions in HttpOnly cookies, with CSRF protection; Bearer tokens keep working for API clients.
+    cookies: true,
   });
   await auth.init();
 

@@ -12,6 +12,10 @@ import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
 import { linkRoutes } from './http/link-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { CredentialSources } from './http/credentials.js';
+import { CrossOriginCheck, csrfGuard } from './http/csrf.js';
+import { SessionCookies } from './http/session-cookies.js';
+import { TokenDelivery } from './http/token-delivery.js';
 import { Accounts } from './identity/accounts.js';
 import { createKeySet } from './tokens/key-set.js';
 import { AccessTokens } from './tokens/access-token.js';
@@ -34,6 +38,13 @@ export interface Auth {
    * request: `app.use('/admin/auth', auth.adminRouter(auth.requireUser({ types: ['server'] })))`.
    */
   adminRouter(...guards: RequestHandler[]): Router;
+  /**
+   * CSRF protection for host routes that do not use `requireUser` (which has it for cookies
+   * already): refuses a cross-origin state-changing request (403) unless it carries a Bearer
+   * or ApiKey credential. Same-origin is told by Fetch Metadata, or the Origin header where a
+   * browser sends none; `trustedOrigins` pass.
+   */
+  csrfGuard(): RequestHandler;
   /** Creates the store's indexes. The router also does this on its first request. */
   init(): Promise<void>;
   /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
@@ -62,6 +73,14 @@ export function createAuth(input: AuthOptions): Auth {
   const now = options.now ?? (() => new Date());
   const { store, hooks } = options;
 
+  if (environment === 'production' && options.cookies?.secure === false) {
+    throw new TypeError('createAuth: options.cookies.secure: false is refused in production (session cookies must be Secure)');
+  }
+  const cookies = options.cookies && new SessionCookies(options.cookies, environment === 'production', now);
+  const sources = new CredentialSources(cookies);
+  const crossOrigin = new CrossOriginCheck(options.trustedOrigins);
+  const delivery = new TokenDelivery(cookies, crossOrigin);
+
   const keys = createKeySet(options.tokens, environment, logger);
   const access = new AccessTokens(keys, options.tokens, now);
   const check = new SessionCheck(store, options.tokens.sessionCheckCacheMs, now);
@@ -80,6 +99,8 @@ export function createAuth(input: AuthOptions): Auth {
     cacheSize: options.tokens.verifiedTokenCacheSize,
     now,
     logger,
+    sources,
+    crossOrigin,
     apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
   });
   const liveUser = requireUser({ checkSession: true });
@@ -151,9 +172,9 @@ export function createAuth(input: AuthOptions): Auth {
   const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
   const router = assemble([
-    loginRoutes({ passport: authenticator, providers, accounts, sessions, liveUser, logger }),
+    loginRoutes({ passport: authenticator, providers, accounts, sessions, sources, delivery, liveUser, logger }),
     linkRoutes({ passport: authenticator, providers, accounts, liveUser, logger }),
-    sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser, logger }),
+    sessionRoutes({ store, sessions, access, providers, sources, crossOrigin, delivery, liveUser, deleteUser: removeUser, logger }),
   ]);
 
   return {
@@ -167,6 +188,7 @@ export function createAuth(input: AuthOptions): Auth {
       }
       return assemble([adminRoutes(users, guards)]);
     },
+    csrfGuard: () => csrfGuard(crossOrigin, sources, logger),
     init,
     store,
     async sweep() {

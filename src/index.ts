@@ -11,6 +11,7 @@ export type {
   CustomFunctionAuthenticate,
   CustomFunctionContext,
   CustomFunctionResult,
+  CookieSettings,
 } from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
 export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
@@ -19,7 +20,7 @@ export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js
 export type { RequireUserOptions } from './http/require-user.js';
 export type { ServerApiKey, ServerApiKeys } from './providers/api-key/index.js';
 export type { AuthUser } from './model/auth-user.js';
-export type { TokenResponse } from './tokens/sessions.js';
+export type { TokenResponse, CookieTokenResponse } from './http/token-delivery.js';
 export type { UserManagement, ManagedUser } from './users/user-management.js';
 export type { UserListQuery } from './users/list-users.js';
 export type { PendingUser } from './users/pending-users.js';

@@ -313,6 +313,46 @@ const customFunction = z.strictObject({
     .prefault({}),
 });
 
+/** An origin as a browser sends it in `Origin`: scheme, host and port only (`https://app.example`). */
+const origin = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && !url.hostname.includes('*');
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an origin as browsers send it: scheme://host[:port], lower-case, no path or trailing slash (e.g. https://app.example)' },
+);
+
+/** Cookie mode (SPEC §3, §9): browser sessions in HttpOnly cookies instead of tokens held by page scripts. */
+const cookieSettings = z.strictObject({
+  /** `SameSite`: `lax` by default; `none` only for a front end on another site (it needs `Secure`, and CORS). */
+  sameSite: z.enum(['lax', 'strict', 'none']).default('lax'),
+  /**
+   * `Secure`. Omitted: always, except over http on localhost and loopback addresses outside
+   * production. `true`: always; `false`: never (development only).
+   */
+  secure: z.boolean().optional(),
+  /** Cookie names: `__Host-<name>-access` and `__Secure-<name>-refresh` (unprefixed where not Secure). */
+  name: z.string().regex(/^[A-Za-z0-9_]{1,32}$/, 'must be 1-32 letters, digits or _').default('auth'),
+  /**
+   * The refresh cookie's `Path`: by default the session route under the router's mount path
+   * (`/auth/session`). Set it when a proxy serves the router under another path.
+   */
+  refreshPath: z.string().regex(/^\/[\x21-\x3a\x3c-\x7e]*$/, 'must be a URL path starting with /').optional(),
+});
+export type CookieSettings = z.output<typeof cookieSettings>;
+
+const cookies = z
+  .union([
+    z.literal(true).transform(() => cookieSettings.parse({})),
+    z.literal(false).transform(() => undefined),
+    cookieSettings,
+  ])
+  .optional();
+
 /** Options of each provider; a provider is enabled by its presence. */
 export const providerSchemas = {
   'anon-user': anonUser,
@@ -373,9 +413,19 @@ export const optionsSchema = z.strictObject({
    */
   linkByVerifiedEmail: z.array(z.enum(emailProviders)).default([]),
   hooks,
+  /** Cookie mode: `true`, or its settings. Off by default (tokens in JSON bodies). */
+  cookies,
+  /**
+   * Origins besides the server's own whose pages may send cookie-authenticated state-changing
+   * requests (a front end on another origin, with CORS). Exact origins, e.g. `https://app.example`.
+   */
+  trustedOrigins: z.array(origin).default([]),
   /** The clock, for tests. */
   now: z.custom<() => Date>((v) => typeof v === 'function', { message: 'must be a function returning a Date' }).optional(),
 }).superRefine((options, ctx) => {
+  if (options.cookies?.sameSite === 'none' && options.cookies.secure === false) {
+    ctx.addIssue({ code: 'custom', path: ['cookies', 'sameSite'], message: "'none' needs Secure cookies (browsers drop SameSite=None without Secure): remove secure: false" });
+  }
   options.linkByVerifiedEmail.forEach((type, i) => {
     if (!(type in options.providers)) {
       ctx.addIssue({ code: 'custom', path: ['linkByVerifiedEmail', i], message: `provider ${type} is not enabled` });
@@ -433,11 +483,22 @@ export type ResolvedOptions = z.output<typeof optionsSchema>;
 export type TokenOptions = ResolvedOptions['tokens'];
 export type ProviderOptions = { [K in keyof typeof providerSchemas]: z.output<(typeof providerSchemas)[K]> };
 
+/**
+ * A union none of whose branches matched is reported by the one branch the value's type did
+ * match (`cookies: { sameSite: 'loose' }` names `cookies.sameSite`, not just `cookies`).
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const matched = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+  if (matched.length !== 1) return [issue];
+  return matched[0]!.flatMap((i) => unionBranch({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+}
+
 /** Parses the options or throws a TypeError naming every wrong option by its path. */
 export function parseOptions(input: unknown): ResolvedOptions {
   const result = optionsSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap(unionBranch).map((issue) => {
     const path = ['options', ...issue.path.map(String)].join('.');
     return `${path}: ${issue.message}`;
   });

@@ -118,4 +118,47 @@ describe('createAuth options', () => {
       expect(() => createAuth({ ...userpass('http://localhost:3000/reset'), environment: 'development' })).not.toThrow();
     });
   });
+
+  describe('cookies', () => {
+    it.each([
+      ['a value that is neither a boolean nor settings', { cookies: 'yes' }, /options\.cookies/],
+      ['an unknown SameSite value', { cookies: { sameSite: 'loose' } }, /options\.cookies\.sameSite/],
+      ["sameSite: 'none' without Secure", { cookies: { sameSite: 'none', secure: false } }, /options\.cookies\.sameSite: 'none' needs Secure cookies/],
+      ['a cookie name with a separator', { cookies: { name: 'a;b' } }, /options\.cookies\.name/],
+      ['a refresh path that is not a path', { cookies: { refreshPath: 'auth/session' } }, /options\.cookies\.refreshPath/],
+      ['an unknown cookie setting', { cookies: { domain: 'example.com' } }, /options\.cookies.*domain/],
+    ])('throws a TypeError naming the option for %s', (_label, override, message) => {
+      expect(() => createAuth({ ...base(), ...(override as object) } as AuthOptions)).toThrow(TypeError);
+      expect(() => createAuth({ ...base(), ...(override as object) } as AuthOptions)).toThrow(message);
+    });
+
+    it('refuses secure: false in production, and accepts it in development', () => {
+      expect(() => createAuth({ ...base(), cookies: { secure: false }, environment: 'production' })).toThrow(/options\.cookies\.secure/);
+      expect(() => createAuth({ ...base(), cookies: { secure: false }, environment: 'development' })).not.toThrow();
+    });
+
+    it('accepts true, false and settings', () => {
+      for (const cookies of [true, false, { sameSite: 'strict' as const, name: 'blog' }, { sameSite: 'none' as const }]) {
+        expect(() => createAuth({ ...base(), cookies })).not.toThrow();
+      }
+    });
+  });
+
+  describe('trustedOrigins', () => {
+    it.each([
+      ['a path', 'https://app.example/login'],
+      ['a trailing slash', 'https://app.example/'],
+      ['upper case', 'https://App.example'],
+      ['a wildcard', 'https://*.example'],
+      ['another scheme', 'ftp://app.example'],
+      ['no scheme', 'app.example'],
+      ['the opaque origin', 'null'],
+    ])('refuses an entry with %s, naming it', (_label, entry) => {
+      expect(() => createAuth({ ...base(), trustedOrigins: ['https://ok.example', entry] })).toThrow(/options\.trustedOrigins\.1: must be an origin/);
+    });
+
+    it('accepts origins with a port', () => {
+      expect(() => createAuth({ ...base(), trustedOrigins: ['https://app.example', 'http://localhost:5173'] })).not.toThrow();
+    });
+  });
 });

@@ -1,10 +1,13 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { postsRoutes } from './posts-routes.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+// The package's typed client, as built into its dist/: plain ES modules the page imports as they are.
+const CLIENT_DIR = dirname(fileURLToPath(import.meta.resolve('express-auth-providers/client')));
 
-// Tokens live in the page's storage, so scripts from anywhere else must not run here.
+// The session is in HttpOnly cookies, out of scripts' reach; still, only this origin's scripts run here.
 function securityHeaders(_req, res, next) {
   res.set({
     'Content-Security-Policy': "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
@@ -48,6 +51,7 @@ export function createApp({ auth, posts }) {
   api.use(apiErrors);
   app.use('/api', api);
 
+  app.use('/vendor/auth-client', express.static(CLIENT_DIR));
   app.use(express.static(PUBLIC_DIR));
   return app;
 }

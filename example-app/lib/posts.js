@@ -19,9 +19,9 @@ function seedPosts(now = Date.now()) {
       id: 'anonymous-sessions',
       title: 'How reading works',
       body:
-        'An anonymous login creates a user with no credentials. The page keeps its ' +
-        'refresh token, asks for a fresh access token when the old one expires, and ' +
-        'comes back as the same reader after a reload.',
+        'An anonymous login creates a user with no credentials. Your browser keeps the ' +
+        'session in cookies the page itself cannot read, gets a fresh access token when ' +
+        'the old one expires, and comes back as the same reader after a reload.',
       author: 'The editors',
       createdAt: new Date(now - 3 * DAY),
     },

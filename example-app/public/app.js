@@ -1,4 +1,19 @@
-import { api } from './auth-client.js';
+import { AuthClient, Credentials, isAuthClientError } from '/vendor/auth-client/index.js';
+
+// The server keeps the session in HttpOnly cookies; the client refreshes it once on a 401.
+const auth = new AuthClient({ baseUrl: '/auth', tokens: 'cookie' });
+const api = (path, init) => auth.request(path, init);
+
+/** The reader's profile, after an anonymous login when the browser holds no session. */
+async function currentProfile() {
+  try {
+    return await auth.profile();
+  } catch (err) {
+    if (!isAuthClientError(err, 'MissingAuthReq', 'InvalidSession')) throw err;
+    await auth.logIn(Credentials.anonymous());
+    return auth.profile();
+  }
+}
 
 const $ = (selector) => document.querySelector(selector);
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
@@ -69,7 +84,7 @@ function enablePublishing(profile) {
 
 async function start() {
   try {
-    const profile = await api('/auth/profile');
+    const profile = await currentProfile();
     showSession(profile);
     enablePublishing(profile);
     const { posts } = await api('/api/posts');

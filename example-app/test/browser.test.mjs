@@ -23,7 +23,6 @@ const FLAGS = [
   '--disable-sync',
 ];
 const SEEDED_TITLES = ['Welcome to the newsroom', 'How reading works', 'Journalists wanted'];
-const STORAGE_KEY = 'newsroom.session';
 const TIMEOUT = { timeout: 60_000 };
 
 if (!existsSync(CHROMIUM)) {
@@ -44,6 +43,7 @@ async function openBrowser() {
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return {
     dir,
+    context,
     page,
     pageErrors,
     async close() {
@@ -66,18 +66,23 @@ async function readBlog(page, url) {
   };
 }
 
-const storedSession = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), STORAGE_KEY);
+/** The session cookies the browser holds for the app, by name (the refresh cookie lives under /auth/session). */
+async function sessionCookies(context, url) {
+  const cookies = await context.cookies([url, new URL('/auth/session', url).href]);
+  return Object.fromEntries(cookies.map((c) => [c.name, c]));
+}
 
-/** What the page's own origin gets from the posts API when it tries to publish. */
-const tryToPublish = (page, token) =>
-  page.evaluate(async (authorization) => {
+/** What the page's own origin gets from the posts API when it tries to publish, with its cookies or without. */
+const tryToPublish = (page, credentials) =>
+  page.evaluate(async (credentials) => {
     const res = await fetch('/api/posts', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+      credentials,
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ title: 'Scoop', body: 'Anonymous readers cannot publish this.' }),
     });
     return { status: res.status, body: await res.json() };
-  }, token && `Bearer ${token}`);
+  }, credentials);
 
 /** A MONGODB_URI naming a database of this run's own. */
 function ownDatabase(uri) {
@@ -122,47 +127,50 @@ describe('example app on MemoryStore', () => {
     assert.deepEqual(browser.pageErrors, []);
   });
 
-  test('keeps the same anonymous user across a reload: its tokens are in localStorage', TIMEOUT, async () => {
+  test('keeps the same anonymous user across a reload: its session is in HttpOnly cookies, out of the page’s reach', TIMEOUT, async () => {
     const first = await readBlog(browser.page, url);
     const second = await readBlog(browser.page, url);
     assert.equal(second.userId, first.userId);
-    assert.equal((await storedSession(browser.page)).userId, first.userId);
+    const cookies = await sessionCookies(browser.context, url);
+    assert.deepEqual(Object.keys(cookies).sort(), ['auth-access', 'auth-refresh']);
+    assert.equal(cookies['auth-access'].httpOnly, true);
+    assert.equal(cookies['auth-access'].sameSite, 'Lax');
+    assert.equal(cookies['auth-refresh'].path, '/auth/session');
+    assert.equal(await browser.page.evaluate(() => document.cookie), '');
+    assert.equal(await browser.page.evaluate(() => localStorage.length), 0);
   });
 
-  test('refreshes a rejected access token once with the refresh token and stays the same user', TIMEOUT, async () => {
+  test('refreshes a rejected access cookie once with the refresh cookie and stays the same user', TIMEOUT, async () => {
     const { userId } = await readBlog(browser.page, url);
-    const before = await storedSession(browser.page);
-    await browser.page.evaluate(
-      ([key, session]) => localStorage.setItem(key, JSON.stringify({ ...session, accessToken: 'expired.access.token' })),
-      [STORAGE_KEY, before],
-    );
+    const before = await sessionCookies(browser.context, url);
+    await browser.context.addCookies([{ ...before['auth-access'], value: 'expired.access.token' }]);
     const seen = await readBlog(browser.page, url);
-    const after = await storedSession(browser.page);
+    const after = await sessionCookies(browser.context, url);
     assert.equal(seen.userId, userId);
     assert.deepEqual(seen.titles, SEEDED_TITLES);
-    assert.notEqual(after.accessToken, 'expired.access.token');
-    assert.notEqual(after.refreshToken, before.refreshToken, 'the refresh token was rotated');
+    assert.notEqual(after['auth-access'].value, 'expired.access.token');
+    assert.notEqual(after['auth-refresh'].value, before['auth-refresh'].value, 'the refresh token was rotated');
   });
 
-  test('refuses to publish for an anonymous reader (403) and without a token (401)', TIMEOUT, async () => {
+  test('refuses to publish for an anonymous reader (403) and without the session cookies (401)', TIMEOUT, async () => {
     await readBlog(browser.page, url);
-    const { accessToken } = await storedSession(browser.page);
-    assert.deepEqual(await tryToPublish(browser.page, accessToken), {
+    assert.deepEqual(await tryToPublish(browser.page, 'same-origin'), {
       status: 403,
       body: { error: 'anonymous users may not access this resource', error_code: 'Forbidden' },
     });
-    const anonymous = await tryToPublish(browser.page, undefined);
+    const anonymous = await tryToPublish(browser.page, 'omit');
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.body.error_code, 'MissingAuthReq');
     assert.deepEqual((await readBlog(browser.page, url)).titles, SEEDED_TITLES);
   });
 
-  test('gives a visitor without stored tokens a new anonymous user', TIMEOUT, async () => {
+  test('gives a visitor without session cookies a new anonymous user', TIMEOUT, async () => {
     const { userId } = await readBlog(browser.page, url);
-    await browser.page.evaluate(() => localStorage.clear());
+    await browser.context.clearCookies();
     const seen = await readBlog(browser.page, url);
     assert.match(seen.userId, /^[0-9a-f]{24}$/);
     assert.notEqual(seen.userId, userId);
+    assert.deepEqual(browser.pageErrors, []);
   });
 });
 
@@ -193,8 +201,8 @@ describe('example app on MongoStore', { skip: !process.env.MONGODB_URI && 'MONGO
     assert.match(first.userId, /^[0-9a-f]{24}$/);
     assert.deepEqual(first.titles, SEEDED_TITLES);
 
-    // A new process has a new ephemeral signing key: the old access token fails, the
-    // refresh token stored (hashed) in MongoDB still works.
+    // A new process has a new ephemeral signing key: the old access cookie fails, the
+    // refresh token in the refresh cookie (stored hashed in MongoDB) still works.
     await server.stop();
     server = startServer({ MONGODB_URI: database.uri, PORT: new URL(url).port });
     url = await server.url;

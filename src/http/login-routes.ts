@@ -7,6 +7,8 @@ import type { Sessions } from '../tokens/sessions.js';
 import type { Logger } from '../options.js';
 import { audit, auditRefusal } from './audit.js';
 import { authenticate, type PassportInstance } from './authenticate.js';
+import type { CredentialSources } from './credentials.js';
+import type { TokenDelivery } from './token-delivery.js';
 import { storableDocument } from '../model/storable.js';
 import { parseBody } from '../util/parse-input.js';
 
@@ -20,6 +22,8 @@ export interface LoginDeps {
   providers: Map<string, Provider>;
   accounts: Accounts;
   sessions: Sessions;
+  sources: CredentialSources;
+  delivery: TokenDelivery;
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
   logger: Logger;
@@ -79,8 +83,11 @@ export function loginRoutes(deps: LoginDeps): Router {
       router.use(own);
     }
   }
-  const currentUserWhenLinking: RequestHandler = (req, res, next) => (wantsLink(req) ? deps.liveUser(req, res, next) : next());
-  router.post('/providers/:provider/login', currentUserWhenLinking, providerLoginGuards(deps.providers), async (req, res) => {
+  // A link is checked by requireUser (CSRF included, for a cookie); a login that would set
+  // cookies by the delivery's login guard.
+  const currentUserOrLoginGuard: RequestHandler = (req, res, next) =>
+    wantsLink(req) ? deps.liveUser(req, res, next) : deps.delivery.guardLogin(req, res, next);
+  router.post('/providers/:provider/login', currentUserOrLoginGuard, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
     const event = wantsLink(req) ? 'link' : 'login';
@@ -89,14 +96,16 @@ export function loginRoutes(deps: LoginDeps): Router {
       if (wantsLink(req)) {
         await deps.accounts.link(req.user!.id, verified);
         audit(deps.logger, req, 'link', { userId: req.user!.id, provider: provider.type });
-        res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
+        // The fresh access token goes back the way the current one came (requireUser read the same sources).
+        const via = deps.sources.read(req, { cookies: ['access'] });
+        deps.delivery.send(req, res, await deps.sessions.reissue(req.user!.sessionId), via);
         return;
       }
       const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
         deps.sessions.start(user, identities, { device: options?.device, identity }),
       );
-      audit(deps.logger, req, 'login', { userId: tokens.user_id, provider: provider.type, sessionId: tokens.device_id });
-      res.set('Cache-Control', 'no-store').json(tokens);
+      audit(deps.logger, req, 'login', { userId: tokens.userId, provider: provider.type, sessionId: tokens.sessionId });
+      deps.delivery.send(req, res, tokens);
     } catch (err) {
       auditRefusal(deps.logger, req, event, err, { provider: provider.type });
       throw err;

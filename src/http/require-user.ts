@@ -5,7 +5,8 @@ import type { AccessClaims, AccessTokens } from '../tokens/access-token.js';
 import type { SessionCheck } from '../tokens/session-check.js';
 import { Lru } from '../util/lru.js';
 import type { AuthUser } from '../model/auth-user.js';
-import { apiKeyCredential, bearerToken } from './bearer.js';
+import type { CredentialSources } from './credentials.js';
+import type { CrossOriginCheck } from './csrf.js';
 import { sendError } from './error-handler.js';
 import type { Logger } from '../options.js';
 
@@ -48,6 +49,10 @@ export function createRequireUser(deps: {
   cacheSize: number;
   now: () => Date;
   logger: Logger;
+  /** Where credentials are read from: Bearer, ApiKey, the access cookie in cookie mode. */
+  sources: CredentialSources;
+  /** Cookie-authenticated state-changing requests must come from this origin or a trusted one. */
+  crossOrigin: CrossOriginCheck;
   /** The api-key provider's request authenticator, when that provider is enabled. */
   apiKeys?: () => ApiKeyAuthenticator | undefined;
 }) {
@@ -81,6 +86,7 @@ export function createRequireUser(deps: {
     const { providers, types, allowAnonymous = true, checkSession = false, predicate } = options;
     const apiKeyUser = options.apiKeys ? deps.apiKeys?.() : undefined;
     if (options.apiKeys && !apiKeyUser) throw new TypeError('requireUser: options.apiKeys needs the api-key provider enabled');
+    const accepted = { apiKey: apiKeyUser !== undefined, cookies: ['access'] as const };
 
     async function tokenUser(token: string, cached: AccessClaims | null | undefined): Promise<AuthUser> {
       const claims = cached === undefined ? await verifiedClaims(token) : cached;
@@ -114,10 +120,12 @@ export function createRequireUser(deps: {
         req.user = user;
         next();
       };
-      const key = apiKeyUser && apiKeyCredential(req);
-      if (key) return void apiKeyUser(key).then(withPredicate).catch(fail);
-      const token = bearerToken(req);
-      if (!token) return fail(unauthorized('MissingAuthReq', 'an access token is required'));
+      const credential = deps.sources.read(req, accepted);
+      if (!credential) return fail(unauthorized('MissingAuthReq', 'an access token is required'));
+      const refused = deps.crossOrigin.refusalFor(req, credential);
+      if (refused) return fail(refused);
+      if (credential.source === 'api-key') return void apiKeyUser!(credential.key).then(withPredicate).catch(fail);
+      const { token } = credential;
       const cached = cachedClaims(token);
       if (cached && !checkSession && !predicate) return admit(userOf(cached));
       void tokenUser(token, cached).then(withPredicate).catch(fail);

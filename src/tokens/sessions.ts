@@ -9,15 +9,17 @@ import { randomSecret, safeEqual, sha256 } from './secrets.js';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionCheck } from './session-check.js';
 
-/** What a login or a refresh answers (snake_case, as App Services clients expect). */
-export interface TokenResponse {
-  access_token: string;
-  /** Absent when a rotated token was presented again within its grace period (a concurrent refresh). */
-  refresh_token?: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  user_id: string;
-  device_id: string;
+/** What a login, a link or a refresh issues; `http/token-delivery.ts` puts it on the wire (JSON or cookies). */
+export interface IssuedTokens {
+  accessToken: string;
+  /** The access token's lifetime, seconds. */
+  expiresIn: number;
+  /** Absent when a rotated token was presented again within its grace period (a concurrent refresh), and on a reissue. */
+  refreshToken?: string;
+  /** When the session, and so every refresh token of it, ends. */
+  sessionExpiresAt: Date;
+  userId: string;
+  sessionId: string;
 }
 
 export interface StartOptions {
@@ -59,7 +61,7 @@ export class Sessions {
   ) {}
 
   /** Opens a session; `identities` when the caller has them listed already (else the user's record tells). */
-  async start(user: UserRecord, identities: IdentityRecord[] | undefined, opts: StartOptions = {}): Promise<TokenResponse> {
+  async start(user: UserRecord, identities: IdentityRecord[] | undefined, opts: StartOptions = {}): Promise<IssuedTokens> {
     const now = this.now();
     const id = newId(now);
     const tokenKey = randomSecret();
@@ -76,7 +78,7 @@ export class Sessions {
       expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000),
     };
     await this.store.insertSession(session);
-    return { ...(await this.mint(session, user, identities)), refresh_token: refreshToken };
+    return { ...(await this.mint(session, user, identities)), refreshToken };
   }
 
   /**
@@ -85,7 +87,7 @@ export class Sessions {
    * (RFC 9700 §4.14), except the one just replaced within the grace period (two tabs
    * refreshing at once), which yields an access token only.
    */
-  async refresh(refreshToken: string): Promise<TokenResponse> {
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
     const now = this.now();
     const found = await this.sessionOf(refreshToken, now);
     if (!found) throw invalidSession('unknown or expired refresh token');
@@ -104,7 +106,7 @@ export class Sessions {
     if (generation === 'current') {
       const next = newRefreshToken(session.id, session.tokenKey ?? randomSecret());
       if (await this.store.rotateSession(session.id, sha256(refreshToken), sha256(next), now)) {
-        return { ...(await this.mint(session, user)), refresh_token: next };
+        return { ...(await this.mint(session, user)), refreshToken: next };
       }
       // Another request rotated this token a moment ago (two tabs refreshing at once).
     }
@@ -115,7 +117,7 @@ export class Sessions {
    * A new access token for a live session, saying what the user holds now (after a link):
    * the session and its refresh token stay as they are.
    */
-  async reissue(sessionId: string): Promise<TokenResponse> {
+  async reissue(sessionId: string): Promise<IssuedTokens> {
     const session = await this.store.getSession(sessionId, this.now());
     if (!session) throw invalidSession('the session has ended');
     return this.mint(session, await this.liveUser(session));
@@ -185,14 +187,14 @@ export class Sessions {
     return user;
   }
 
-  private async mint(session: SessionRecord, user: UserRecord, identities?: IdentityRecord[]): Promise<TokenResponse> {
-    const access_token = await this.access.sign({ sub: user.id, sid: session.id, utp: user.type, ...(await this.held(user, identities)) });
+  private async mint(session: SessionRecord, user: UserRecord, identities?: IdentityRecord[]): Promise<IssuedTokens> {
+    const accessToken = await this.access.sign({ sub: user.id, sid: session.id, utp: user.type, ...(await this.held(user, identities)) });
     return {
-      access_token,
-      token_type: 'Bearer',
-      expires_in: this.options.accessTokenTtl,
-      user_id: user.id,
-      device_id: session.id,
+      accessToken,
+      expiresIn: this.options.accessTokenTtl,
+      sessionExpiresAt: session.expiresAt,
+      userId: user.id,
+      sessionId: session.id,
     };
   }
 }

@@ -32,7 +32,7 @@ export interface AllProvidersApp extends TestApp {
  */
 export async function allProvidersApp(
   store: Store,
-  extra: Pick<AuthOptions, 'linkByVerifiedEmail' | 'hooks'> = {},
+  extra: Pick<AuthOptions, 'linkByVerifiedEmail' | 'hooks' | 'cookies' | 'trustedOrigins'> = {},
 ): Promise<AllProvidersApp> {
   const key = await issuerKey();
   const mail: UserpassMail[] = [];

@@ -19,8 +19,29 @@ createAuth({ store: new MemoryStore(), providers: { 'anon-user': { inactiveTtl: 
 // @ts-expect-error a store is required
 createAuth({ providers: { 'anon-user': {} } });
 
+createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: { sameSite: 'strict' }, trustedOrigins: ['https://app.example'] });
+// @ts-expect-error SameSite is lax, strict or none
+createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: { sameSite: 'loose' } });
+app.post('/contact', auth.csrfGuard(), (_req, res) => void res.status(202).end());
+
 const code: ErrorCode = 'InvalidPassword';
 // @ts-expect-error error codes are a closed set
 const bad: ErrorCode = 'invalid_password';
 void code;
 void bad;
+
+// The client subpath: typed credentials, answers and error codes.
+import { AuthClient, Credentials, isAuthClientError, type Profile } from '../../src/client/index.js';
+
+const client = new AuthClient({ baseUrl: '/auth', tokens: 'cookie' });
+// @ts-expect-error tokens is 'bearer' or 'cookie'
+new AuthClient({ baseUrl: '/auth', tokens: 'session' });
+// @ts-expect-error a password login needs the password
+Credentials.emailPassword('ada@example.com');
+void client.profile().then((p: Profile) => p.identities.map((i) => i.provider_type));
+void client.logIn(Credentials.anonymous()).catch((err: unknown) => {
+  if (isAuthClientError(err, 'InvalidSession', 'MissingAuthReq')) {
+    const c: 'InvalidSession' | 'MissingAuthReq' = err.code;
+    void c;
+  }
+});
