@@ -4,12 +4,11 @@ import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';
 import { PROVIDER_TYPES } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
-import { authenticate, type PassportInstance } from './authenticate.js';
+import { verifiedIdentity } from './authenticate.js';
 import { enabledProvider, providerLoginGuards } from './login-routes.js';
 import { profileOf } from './profile.js';
 
 export interface LinkDeps {
-  passport: PassportInstance;
   providers: Map<string, Provider>;
   accounts: Accounts;
   /** requireUser({ checkSession: true }). */
@@ -29,7 +28,8 @@ export function linkRoutes(deps: LinkDeps): Router {
   // guards (rate limits) apply to its links too.
   router.post('/link/providers/:provider/login', deps.liveUser, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
-    const verified = await authenticate(deps.passport, provider.type, req, res);
+    const verified = await verifiedIdentity(provider.strategy, req, res);
+    if (!verified) return;
     const { user, identities } = await deps.accounts.link(req.user!.id, verified);
     res.set('Cache-Control', 'no-store').json(profileOf(user, identities));
   });

@@ -1,10 +1,9 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
-import type { Accounts } from '../identity/accounts.js';
+import type { CompleteLogin } from '../identity/complete-login.js';
 import type { Provider } from '../providers/provider.js';
-import type { Sessions } from '../tokens/sessions.js';
-import { authenticate, type PassportInstance } from './authenticate.js';
+import { verifiedIdentity } from './authenticate.js';
 import { storableDocument } from '../model/storable.js';
 import { parseBody } from '../util/parse-input.js';
 
@@ -14,10 +13,8 @@ const loginEnvelope = z.looseObject({
 });
 
 export interface LoginDeps {
-  passport: PassportInstance;
   providers: Map<string, Provider>;
-  accounts: Accounts;
-  sessions: Sessions;
+  completeLogin: CompleteLogin;
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
 }
@@ -80,15 +77,10 @@ export function loginRoutes(deps: LoginDeps): Router {
   router.post('/providers/:provider/login', currentUserWhenLinking, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
-    const verified = await authenticate(deps.passport, provider.type, req, res);
-    if (wantsLink(req)) {
-      await deps.accounts.link(req.user!.id, verified);
-      res.set('Cache-Control', 'no-store').json(await deps.sessions.reissue(req.user!.sessionId));
-      return;
-    }
-    const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
-      deps.sessions.start(user, identities, { device: options?.device, identity }),
-    );
+    const verified = await verifiedIdentity(provider.strategy, req, res);
+    if (!verified) return;
+    const link = wantsLink(req) ? { userId: req.user!.id, sessionId: req.user!.sessionId } : undefined;
+    const tokens = await deps.completeLogin(verified, { link, device: options?.device });
     res.set('Cache-Control', 'no-store').json(tokens);
   });
   return router;

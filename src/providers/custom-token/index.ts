@@ -6,7 +6,7 @@ import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';
 import { emailFromClaims } from './email-claims.js';
 import { metadataFromClaims } from './metadata-fields.js';
-import { remoteKeySource } from './remote-keys.js';
+import { remoteKeySource } from '../../tokens/remote-jwks.js';
 import { requireHttpsInProduction } from '../https-only.js';
 import { staticKeySource } from './static-keys.js';
 import { createTokenVerifier } from './verify-token.js';
@@ -19,7 +19,7 @@ export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
   create(options, ctx) {
     requireHttpsInProduction(ctx, 'custom-token.jwksUri', options.jwksUri);
     const keys = options.jwksUri
-      ? remoteKeySource(options.jwksUri, options.jwksFetch, ctx.logger)
+      ? remoteKeySource(options.jwksUri, options.jwksFetch, ctx.logger, 'custom-token')
       : staticKeySource(options);
     const verifyToken = createTokenVerifier(options, keys, ctx.now, ctx.logger);
 
