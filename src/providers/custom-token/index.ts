@@ -5,7 +5,8 @@ import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';
 import { emailFromClaims } from './email-claims.js';
-import { metadataFromClaims } from './metadata-fields.js';
+import { metadataFromClaims } from '../../model/metadata-fields.js';
+import { invalidToken } from './invalid-token.js';
 import { remoteKeySource } from '../../tokens/remote-jwks.js';
 import { requireHttpsInProduction } from '../https-only.js';
 import { staticKeySource } from './static-keys.js';
@@ -28,7 +29,7 @@ export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
       return {
         providerType: 'custom-token',
         id: claims.sub,
-        data: metadataFromClaims(claims, options.metadataFields),
+        data: metadataFromClaims(claims, options.metadataFields, invalidToken),
         ...emailFromClaims(claims, options.email),
       };
     }
