@@ -76,6 +76,11 @@ export class StateCookie {
     }
   }
 
+  /** Whether the request carries the cookie at all (a callback without it has nothing to clear). */
+  sent(req: Request): boolean {
+    return readCookie(req, this.name) !== undefined;
+  }
+
   clear(res: Response): void {
     res.append('Set-Cookie', this.serialise('', 0));
   }

@@ -97,7 +97,9 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   const callback: RequestHandler = async (req, res) => {
     if (!flow) throw notConfigured();
     const transaction = await flow.cookie.open(req);
-    flow.cookie.clear(res); // single use, whatever happens next
+    // Single use, whatever happens next. A request without it (a cross-site POST that could not
+    // carry it) leaves alone a login this browser may still have under way.
+    if (flow.cookie.sent(req)) flow.cookie.clear(res);
     if (!transaction) throw refused('the login state is missing or expired in this browser; start the login again');
     try {
       await finish(req, res, flow, transaction);
