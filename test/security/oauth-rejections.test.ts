@@ -62,7 +62,8 @@ describe.each(storeCases('oauth_rejections'))('OAuth rejections on $name', ({ ma
       await setup();
       const browser = new Browser();
       const url = await authorized(browser);
-      url.searchParams.set('state', `${url.searchParams.get('state')!.slice(0, -1)}A`);
+      const state = url.searchParams.get('state')!;
+      url.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`);
       expect(refusalOf(landing(await callback(browser, url))).error_code).toBe('AuthError');
       await noUser();
     });
