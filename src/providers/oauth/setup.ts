@@ -10,6 +10,7 @@ import type { ProviderContext } from '../provider.js';
 import { RedirectAllowlist } from './redirect-target.js';
 import { StateCookie } from './state-cookie.js';
 import { CookieStateStore } from './state-store.js';
+import type { WebFlow } from './web-flow.js';
 
 type OAuthType = 'oauth2-google' | 'oauth2-facebook' | 'oauth2-apple';
 type OAuthOptions = ProviderOptions[OAuthType];
@@ -60,6 +61,16 @@ export function oauthSetup(
     setup.web = { cookie, store: new CookieStateStore(cookie, type), callbackUrl: options.callbackUrl };
   }
   return setup;
+}
+
+/** The web flow of a provider whose stock strategy is built over `setup.web.store`. */
+export function webFlowOf(
+  setup: OAuthSetup,
+  web: NonNullable<OAuthSetup['web']>,
+  flow: Pick<WebFlow, 'type' | 'owner' | 'strategy' | 'nonce'>,
+  options: Pick<OAuthOptions, 'stateTtl' | 'timeoutMs'>,
+): WebFlow {
+  return { ...flow, cookie: web.cookie, redirects: setup.redirects, stateTtl: options.stateTtl, timeoutMs: options.timeoutMs, limits: setup.webLimits };
 }
 
 /** A native login (`POST /providers/<type>/login`): the strategy only hands the request to `login`. */

@@ -146,9 +146,10 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
 
 /** The provider said no (`error=access_denied`, the user cancelled): a refusal, with its code. */
 function denied(owner: string, params: CallbackParams): AuthError {
-  const code = params.error ?? params.error_code ?? 'error';
+  // Reflected into the target's query: a short token of safe characters only.
+  const code = (params.error ?? params.error_code ?? 'error').replace(/[^\w.-]/g, '').slice(0, 64) || 'error';
   const cancelled = code === 'access_denied' || code === 'user_cancelled_authorize' || code === '200';
-  return refused(cancelled ? `the ${owner} login was cancelled` : `${owner} refused the login (${code.slice(0, 64)})`);
+  return refused(cancelled ? `the ${owner} login was cancelled` : `${owner} refused the login (${code})`);
 }
 
 /** What a failure tells the browser: an AuthError as is; the store down as 503; anything else, logged, as 500. */

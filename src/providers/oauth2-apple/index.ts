@@ -4,7 +4,7 @@ import { AuthError } from '../../errors.js';
 import type { ProviderOptions } from '../../options.js';
 import { parseBody } from '../../util/parse-input.js';
 import { idTokenVerifier, invalidIdToken, type IdTokenClaims } from '../oauth/id-token.js';
-import { oauthSetup, nativeStrategy, type VerifyDone } from '../oauth/setup.js';
+import { nativeStrategy, oauthSetup, webFlowOf, type VerifyDone } from '../oauth/setup.js';
 import { transactionOf } from '../oauth/state-store.js';
 import { webFlowRoutes, type WebFlow } from '../oauth/web-flow.js';
 import type { ProviderContext, ProviderModule } from '../provider.js';
@@ -96,7 +96,7 @@ export const oauth2Apple: ProviderModule<ProviderOptions['oauth2-apple']> = {
         },
         { tokenUrl: options.tokenUrl, clientId: options.clientId, secret, timeoutMs: options.timeoutMs, logger: ctx.logger },
       );
-      flow = { type: 'oauth2-apple', owner: OWNER, strategy, ...setup.web, redirects: setup.redirects, nonce: true, stateTtl: options.stateTtl, timeoutMs: options.timeoutMs, limits: setup.webLimits };
+      flow = webFlowOf(setup, setup.web, { type: 'oauth2-apple', owner: OWNER, strategy, nonce: true }, options);
     }
 
     return {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuthError } from '../../errors.js';
 import type { ProviderOptions } from '../../options.js';
 import { parseBody } from '../../util/parse-input.js';
-import { oauthSetup, nativeStrategy, type VerifyDone } from '../oauth/setup.js';
+import { nativeStrategy, oauthSetup, webFlowOf, type VerifyDone } from '../oauth/setup.js';
 import { webFlowRoutes, type WebFlow } from '../oauth/web-flow.js';
 import type { ProviderModule } from '../provider.js';
 import { Graph } from './graph.js';
@@ -67,7 +67,7 @@ export const oauth2Facebook: ProviderModule<ProviderOptions['oauth2-facebook']> 
           }
         },
       );
-      flow = { type: 'oauth2-facebook', owner: OWNER, strategy, ...setup.web, redirects: setup.redirects, nonce: false, stateTtl: options.stateTtl, timeoutMs: options.timeoutMs, limits: setup.webLimits };
+      flow = webFlowOf(setup, setup.web, { type: 'oauth2-facebook', owner: OWNER, strategy, nonce: false }, options);
     }
 
     return {

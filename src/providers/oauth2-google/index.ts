@@ -4,7 +4,7 @@ import { AuthError } from '../../errors.js';
 import type { ProviderOptions } from '../../options.js';
 import { parseBody } from '../../util/parse-input.js';
 import { idTokenVerifier } from '../oauth/id-token.js';
-import { oauthSetup, nativeStrategy, type VerifyDone } from '../oauth/setup.js';
+import { nativeStrategy, oauthSetup, webFlowOf, type VerifyDone } from '../oauth/setup.js';
 import { transactionOf } from '../oauth/state-store.js';
 import { exchangeCode } from '../oauth/token-endpoint.js';
 import { webFlowRoutes, type WebFlow } from '../oauth/web-flow.js';
@@ -88,7 +88,7 @@ export const oauth2Google: ProviderModule<ProviderOptions['oauth2-google']> = {
             .catch(done);
         },
       );
-      flow = { type: 'oauth2-google', owner: OWNER, strategy, ...setup.web, redirects: setup.redirects, nonce: true, stateTtl: options.stateTtl, timeoutMs: options.timeoutMs, limits: setup.webLimits };
+      flow = webFlowOf(setup, setup.web, { type: 'oauth2-google', owner: OWNER, strategy, nonce: true }, options);
     }
 
     return {
