@@ -19,6 +19,19 @@ createAuth({ store: new MemoryStore(), providers: { 'anon-user': { inactiveTtl: 
 // @ts-expect-error a store is required
 createAuth({ providers: { 'anon-user': {} } });
 
+createAuth({
+  store: new MemoryStore(),
+  providers: {
+    'oauth2-google': { clientId: 'id', clientSecret: 's', callbackUrl: 'https://api.test/cb', redirectUris: ['https://app.test/'], metadataFields: ['email', { name: 'given_name', fieldName: 'first_name' }] },
+    'oauth2-facebook': { clientId: '1', clientSecret: 's', graphUrl: 'https://graph.test/v21.0' },
+    'oauth2-apple': { clientId: 'app.test', teamId: 'T', keyId: 'K', privateKey: '-----BEGIN PRIVATE KEY-----…' },
+  },
+});
+// @ts-expect-error Google needs its client secret
+createAuth({ store: new MemoryStore(), providers: { 'oauth2-google': { clientId: 'id' } } });
+// @ts-expect-error Apple's secret is generated from its key: there is no clientSecret option
+createAuth({ store: new MemoryStore(), providers: { 'oauth2-apple': { clientId: 'a', teamId: 'T', keyId: 'K', privateKey: 'k', clientSecret: 'x' } } });
+
 const code: ErrorCode = 'InvalidPassword';
 // @ts-expect-error error codes are a closed set
 const bad: ErrorCode = 'invalid_password';
