@@ -112,6 +112,16 @@ describe.each(storeCases('oauth_rejections'))('OAuth rejections on $name', ({ ma
     });
   });
 
+  it('refuses a posted callback whose query carries a code of its own', async () => {
+    await setup();
+    const browser = new Browser();
+    const url = await authorized(browser);
+    const form = Object.fromEntries(url.searchParams);
+    const res = await browser.request(`${t.base}${CALLBACK}?code=other`, { form });
+    expect(refusalOf(landing(res))).toEqual({ error: 'a posted callback carries its parameters in the form only', error_code: 'InvalidParameter' });
+    await noUser();
+  });
+
   it('refuses a code from another browser’s login on PKCE (30)', async () => {
     await setup();
     const victim = new Browser();

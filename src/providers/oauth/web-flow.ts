@@ -112,7 +112,12 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   router.post('/callback', noStore, ...limits, formBody, callback);
 
   async function finish(req: Request, res: Response, flow: WebFlow, transaction: OAuthTransaction): Promise<void> {
-    const params = parseInput(callbackParams, req.method === 'POST' ? (req.body ?? {}) : req.query, 'callback');
+    // A form POST answers in its body only: the strategy reads the query first, so none may ride along.
+    const posted = req.method === 'POST';
+    if (posted && ['code', 'state', 'error'].some((name) => req.query[name] !== undefined)) {
+      throw new AuthError('InvalidParameter', 'a posted callback carries its parameters in the form only');
+    }
+    const params = parseInput(callbackParams, posted ? (req.body ?? {}) : req.query, 'callback');
     if (params.error !== undefined || params.error_code !== undefined) throw denied(flow.owner, params);
     if (params.state === undefined || !safeEqual(params.state, transaction.state)) {
       throw refused('the state does not match the login this browser started');
