@@ -1,11 +1,8 @@
-import passport from 'passport';
 import type { Router } from 'express';
 import type { IdentityRecord } from './model/types.js';
 import { parseOptions, type AuthOptions, type Logger } from './options.js';
 import type { Provider, ProviderContext } from './providers/provider.js';
 import { providerModules } from './providers/registry.js';
-import { apiKeyRequestAuthenticator, serverApiKeys } from './providers/api-key/index.js';
-import { normaliseEmail } from './providers/local-userpass/email.js';
 import { createRequireUser, type RequireUserOptions } from './http/require-user.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { assembleRouter } from './http/router.js';
@@ -16,7 +13,11 @@ import { CredentialSources } from './http/credentials.js';
 import { CrossOriginCheck, csrfGuard } from './http/csrf.js';
 import { SessionCookies } from './http/session-cookies.js';
 import { TokenDelivery } from './http/token-delivery.js';
+import { exchangeRoutes } from './http/exchange-routes.js';
+import { authenticate } from './http/authenticate.js';
 import { Accounts } from './identity/accounts.js';
+import { completeLogin } from './identity/complete-login.js';
+import { ExchangeCodes } from './tokens/exchange-codes.js';
 import { createKeySet } from './tokens/key-set.js';
 import { AccessTokens } from './tokens/access-token.js';
 import { SessionCheck } from './tokens/session-check.js';
@@ -101,38 +102,12 @@ export function createAuth(input: AuthOptions): Auth {
     logger,
     sources,
     crossOrigin,
-    apiKeys: () => apiKeyRequestAuthenticator(providers.get('api-key')),
+    apiKeys: () => [...providers.values()].find((p) => p.requestAuthenticator)?.requestAuthenticator,
   });
   const liveUser = requireUser({ checkSession: true });
   const background = new BackgroundWork((label, err) =>
     logger.error(`express-auth-providers: ${label} failed`, { error: err instanceof Error ? err.message : String(err) }),
   );
-  const context: ProviderContext = {
-    store,
-    now,
-    logger,
-    environment,
-    deleteUser: removeUser,
-    revokeSessions,
-    revokeSessionsOpenedWith: (userId, providerType, id) => sessions.revokeOpenedWith(userId, providerType, id),
-    async revokeIssuedCredentials(userId) {
-      let revoked = 0;
-      for (const provider of providers.values()) revoked += (await provider.revokeIssuedCredentials?.(userId)) ?? 0;
-      return revoked;
-    },
-    requireUser,
-    afterResponse: (label, work) => background.run(label, work),
-    rateLimit: rateLimiter(logger),
-  };
-  const authenticator = new passport.Passport();
-  for (const [type, providerOptions] of Object.entries(options.providers)) {
-    if (providerOptions === undefined) continue;
-    const module = providerModules[type as keyof typeof providerModules];
-    const provider = module.create(providerOptions as never, context);
-    providers.set(type, provider);
-    authenticator.use(type, provider.strategy);
-  }
-
   const accounts = new Accounts({
     store,
     now,
@@ -151,13 +126,40 @@ export function createAuth(input: AuthOptions): Auth {
       },
     },
   });
+  const exchangeCodes = new ExchangeCodes(store, now);
+  const context: ProviderContext = {
+    store,
+    now,
+    logger,
+    environment,
+    deleteUser: removeUser,
+    revokeSessions,
+    revokeSessionsOpenedWith: (userId, providerType, id) => sessions.revokeOpenedWith(userId, providerType, id),
+    async revokeIssuedCredentials(userId) {
+      let revoked = 0;
+      for (const provider of providers.values()) revoked += (await provider.revokeIssuedCredentials?.(userId)) ?? 0;
+      return revoked;
+    },
+    requireUser,
+    afterResponse: (label, work) => background.run(label, work),
+    rateLimit: rateLimiter(logger),
+    completeLogin: completeLogin(accounts, sessions, check),
+    authenticate,
+    exchangeCodes,
+    secret: (label) => keys.deriveSecret(label),
+  };
+  for (const [type, providerOptions] of Object.entries(options.providers)) {
+    if (providerOptions === undefined) continue;
+    const module = providerModules[type as keyof typeof providerModules];
+    providers.set(type, module.create(providerOptions as never, context));
+  }
+
   const users = createUserManagement({
     store,
     now,
     deleteUser: removeUser,
     revokeSessions,
-    normaliseEmail,
-    apiKeys: serverApiKeys(providers.get('api-key')),
+    apiKeys: [...providers.values()].find((p) => p.serverKeys)?.serverKeys,
     logger,
   });
 
@@ -172,9 +174,10 @@ export function createAuth(input: AuthOptions): Auth {
   const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
   const router = assemble([
-    loginRoutes({ passport: authenticator, providers, accounts, sessions, sources, delivery, liveUser, logger }),
-    linkRoutes({ passport: authenticator, providers, accounts, liveUser, logger }),
+    loginRoutes({ providers, completeLogin: context.completeLogin, delivery, sources, liveUser, logger }),
+    linkRoutes({ providers, accounts, liveUser, logger }),
     sessionRoutes({ store, sessions, access, providers, sources, crossOrigin, delivery, liveUser, deleteUser: removeUser, logger }),
+    exchangeRoutes(exchangeCodes, delivery),
   ]);
 
   return {

@@ -18,7 +18,7 @@ export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQ
 export { MemoryStore } from './store/memory/memory-store.js';
 export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
 export type { RequireUserOptions } from './http/require-user.js';
-export type { ServerApiKey, ServerApiKeys } from './providers/api-key/index.js';
+export type { ServerApiKey, ServerApiKeys } from './providers/capabilities.js';
 export type { AuthUser } from './model/auth-user.js';
 export type { TokenResponse, CookieTokenResponse } from './http/token-delivery.js';
 export type { UserManagement, ManagedUser } from './users/user-management.js';

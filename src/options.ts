@@ -2,14 +2,13 @@
  * The options of `createAuth`, as one zod schema: every default lives here, and a
  * wrong option fails at start-up with its path in the message.
  */
-import type { Store as RateLimitStore } from 'express-rate-limit';
 import { z } from 'zod';
 import { PROVIDER_TYPES, type IdentityRecord, type UserRecord } from './model/types.js';
 import type { Store } from './store/store.js';
-import { compileMetadataField, parseClaimPath } from './model/claim-paths.js';
+import { parseClaimPath } from './model/claim-paths.js';
+import { DAY, fn, jwksFetch, limitRule, limitStore, metadataFields, MINUTES_15, seconds } from './options/common.js';
+import { oauthSchemas } from './options/oauth.js';
 
-const seconds = (fallback: number) => z.number().int().positive().default(fallback);
-const DAY = 86_400;
 
 /** A JWK as accepted for signing access tokens (private for the signing key, public for older keys). */
 const jwk = z.looseObject({
@@ -44,13 +43,6 @@ const tokens = z
   // prefault, not default: zod 4 returns a default as is, skipping the field defaults above.
   .prefault({});
 
-const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'must be a function' });
-/** At most `limit` counted requests per `window` seconds. */
-const limitRule = (limit: number, window: number) =>
-  z.strictObject({ limit: z.number().int().positive().default(limit), window: seconds(window) }).prefault({});
-/** A store per limiter (e.g. rate-limit-redis with `prefix: name`, for several instances); in memory by default. */
-const limitStore = fn<(name: string) => RateLimitStore>().optional();
-const MINUTES_15 = 15 * 60;
 
 const anonUser = z.strictObject({
   /** Anonymous users inactive this long are removed by `auth.sweep()`, seconds. */
@@ -141,41 +133,10 @@ const apiKey = z.strictObject({
     .prefault({}),
 });
 
-/** Metadata fields mapped from claims (SPEC §2), checked and parsed at start-up. */
-const metadataFields = z
-  .array(
-    z
-      .strictObject({
-        /** Claim path, dotted; `\.` escapes a literal dot. */
-        name: z.string().min(1).max(256),
-        /** Key in `data`; defaults to the path's last segment. */
-        fieldName: z.string().min(1).optional(),
-        /** A login whose claims lack this field fails. */
-        required: z.boolean().default(false),
-      })
-      .transform((spec, ctx) => {
-        try {
-          return compileMetadataField(spec);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-          return z.NEVER;
-        }
-      }),
-  )
-  .superRefine((fields, ctx) => {
-    const seen = new Set<string>();
-    fields.forEach((field, i) => {
-      if (seen.has(field.fieldName)) ctx.addIssue({ code: 'custom', path: [i, 'fieldName'], message: `"${field.fieldName}" is mapped twice` });
-      seen.add(field.fieldName);
-    });
-  })
-  .default([]);
-
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
 export const isHmacAlgorithm = (alg: string): alg is HmacAlgorithm => (HMAC_ALGORITHMS as readonly string[]).includes(alg);
-const milliseconds = (fallback: number) => z.number().int().min(0).default(fallback);
 
 /** A verification key: an HS secret or PEM public key (string), or a JWK selected by its `kid`. */
 const verificationKey = z.union([
@@ -202,15 +163,7 @@ const customToken = z
     /** A JWK set URL for asymmetric algorithms (fetched lazily, cached, refetched on an unknown `kid`). */
     jwksUri: z.url({ protocol: /^https?$/ }).optional(),
     /** How the JWK set is fetched, milliseconds (jose's createRemoteJWKSet options). */
-    jwksFetch: z
-      .strictObject({
-        /** An unknown `kid` refetches the set at most this often. */
-        cooldownDuration: milliseconds(30_000),
-        /** The set is refetched when older than this. */
-        cacheMaxAge: milliseconds(10 * 60_000),
-        timeoutDuration: milliseconds(5_000),
-      })
-      .prefault({}),
+    jwksFetch,
     /** Expected `aud`: a string or a list. */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** With a list of audiences: true accepts a token naming any one of them, false (App Services' default) requires all. */
@@ -358,6 +311,7 @@ export const providerSchemas = {
   'anon-user': anonUser,
   'local-userpass': localUserpass,
   'api-key': apiKey,
+  ...oauthSchemas,
   'custom-token': customToken,
   'custom-function': customFunction,
 } as const;

@@ -6,12 +6,11 @@ import { PROVIDER_TYPES } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
 import type { Logger } from '../options.js';
 import { audit, auditRefusal } from './audit.js';
-import { authenticate, type PassportInstance } from './authenticate.js';
+import { verifiedIdentity } from './authenticate.js';
 import { enabledProvider, providerLoginGuards } from './login-routes.js';
 import { profileOf } from './profile.js';
 
 export interface LinkDeps {
-  passport: PassportInstance;
   providers: Map<string, Provider>;
   accounts: Accounts;
   /** requireUser({ checkSession: true }). */
@@ -33,7 +32,8 @@ export function linkRoutes(deps: LinkDeps): Router {
   router.post('/link/providers/:provider/login', deps.liveUser, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     try {
-      const verified = await authenticate(deps.passport, provider.type, req, res);
+      const verified = await verifiedIdentity(provider.strategy, req, res);
+      if (!verified) return;
       const { user, identities } = await deps.accounts.link(req.user!.id, verified);
       audit(deps.logger, req, 'link', { userId: user.id, provider: provider.type });
       res.set('Cache-Control', 'no-store').json(profileOf(user, identities));

@@ -1,12 +1,11 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
-import type { Accounts } from '../identity/accounts.js';
+import type { CompleteLogin } from '../identity/complete-login.js';
 import type { Provider } from '../providers/provider.js';
-import type { Sessions } from '../tokens/sessions.js';
 import type { Logger } from '../options.js';
 import { audit, auditRefusal } from './audit.js';
-import { authenticate, type PassportInstance } from './authenticate.js';
+import { verifiedIdentity } from './authenticate.js';
 import type { CredentialSources } from './credentials.js';
 import type { TokenDelivery } from './token-delivery.js';
 import { storableDocument } from '../model/storable.js';
@@ -18,10 +17,8 @@ const loginEnvelope = z.looseObject({
 });
 
 export interface LoginDeps {
-  passport: PassportInstance;
   providers: Map<string, Provider>;
-  accounts: Accounts;
-  sessions: Sessions;
+  completeLogin: CompleteLogin;
   sources: CredentialSources;
   delivery: TokenDelivery;
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
@@ -92,18 +89,16 @@ export function loginRoutes(deps: LoginDeps): Router {
     const { options } = parseBody(loginEnvelope, req);
     const event = wantsLink(req) ? 'link' : 'login';
     try {
-      const verified = await authenticate(deps.passport, provider.type, req, res);
+      const verified = await verifiedIdentity(provider.strategy, req, res);
+      if (!verified) return;
       if (wantsLink(req)) {
-        await deps.accounts.link(req.user!.id, verified);
+        const tokens = await deps.completeLogin(verified, { link: { userId: req.user!.id, sessionId: req.user!.sessionId } });
         audit(deps.logger, req, 'link', { userId: req.user!.id, provider: provider.type });
         // The fresh access token goes back the way the current one came (requireUser read the same sources).
-        const via = deps.sources.read(req, { cookies: ['access'] });
-        deps.delivery.send(req, res, await deps.sessions.reissue(req.user!.sessionId), via);
+        deps.delivery.send(req, res, tokens, deps.sources.read(req, { cookies: ['access'] }));
         return;
       }
-      const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
-        deps.sessions.start(user, identities, { device: options?.device, identity }),
-      );
+      const tokens = await deps.completeLogin(verified, { device: options?.device });
       audit(deps.logger, req, 'login', { userId: tokens.userId, provider: provider.type, sessionId: tokens.sessionId });
       deps.delivery.send(req, res, tokens);
     } catch (err) {

@@ -1,37 +1,13 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import { rateLimit, type RateLimitInfo, type Store as RateLimitStore } from 'express-rate-limit';
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
 import { sha256 } from '../tokens/secrets.js';
+import type { LimiterSpec, RateLimitFactory, RateLimitRule } from '../providers/limiter.js';
 import { requestId } from './audit.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 
-export type { RateLimitStore };
-
-/** At most `limit` counted requests per `window` seconds. */
-export interface RateLimitRule {
-  limit: number;
-  window: number;
-}
-
-export interface LimiterSpec {
-  /** Names the limiter in logs; stores built per limiter use it as their key prefix. */
-  name: string;
-  rule: RateLimitRule;
-  /**
-   * What requests are counted by: the client address (`req.ip`, so `X-Forwarded-For` counts
-   * only when the host trusts its proxy) by default, or a key read from the request such as
-   * an account name. A request without a key is not counted. Keys are stored hashed.
-   */
-  key?: ((req: Request) => string | undefined) | undefined;
-  /** Count only requests that fail (status >= 400), e.g. wrong passwords. */
-  failuresOnly?: boolean | undefined;
-  /** Where counts live (one store per limiter; e.g. rate-limit-redis for several instances). In memory by default. */
-  store?: RateLimitStore | undefined;
-}
-
-/** Builds one limiter middleware; providers receive it through their context. */
-export type RateLimitFactory = (spec: LimiterSpec) => RequestHandler;
+export type { RateLimitStore, LimiterSpec, RateLimitFactory, RateLimitRule };
 
 /**
  * Limiters on express-rate-limit that answer through the error handler: 429

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { AuthError } from '../errors.js';
 import type { Logger } from '../options.js';
-import { jsonBody, onlyJsonBodies } from './body.js';
+import { jsonBody } from './body.js';
 import { errorHandler } from './error-handler.js';
 import { rememberMountPath } from './mount-path.js';
 
@@ -19,7 +19,7 @@ export function assembleRouter(opts: {
   const waitForStore: RequestHandler = (_req, _res, next) => {
     opts.ready().then(() => next(), next);
   };
-  router.use(rememberMountPath, waitForStore, jsonBody(opts.bodyLimit), onlyJsonBodies);
+  router.use(rememberMountPath, waitForStore, jsonBody(opts.bodyLimit));
   for (const group of opts.groups) router.use(group);
   router.use((req) => {
     throw new AuthError('NotFound', `no route for ${req.method} ${req.baseUrl}${req.path}`);

@@ -100,8 +100,8 @@ export interface ApiKeyRecord {
   lastUsedAt?: Date | undefined;
 }
 
-/** `lock` marks a store-internal lock record (Store.acquireLock). */
-export type OneTimeTokenPurpose = 'confirm' | 'reset' | 'exchange' | 'lock';
+/** `lock` marks a store-internal lock record (Store.acquireLock); `oauth-state` the state of a finished web login, kept so it is never used twice. */
+export type OneTimeTokenPurpose = 'confirm' | 'reset' | 'exchange' | 'oauth-state' | 'lock';
 
 /** Confirmation, reset and OAuth exchange tokens: single use, stored hashed. */
 export interface OneTimeTokenRecord {

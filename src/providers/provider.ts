@@ -1,10 +1,34 @@
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Strategy } from 'passport';
-import type { IdentityRecord, ProviderType } from '../model/types.js';
+import type { CompleteLogin } from '../identity/complete-login.js';
+import type { VerifiedIdentity } from '../identity/verified-identity.js';
+import type { IdentityRecord, ProviderType, UserType } from '../model/types.js';
 import type { Logger } from '../options.js';
 import type { Store } from '../store/store.js';
-import type { RequireUserOptions } from '../http/require-user.js';
-import type { RateLimitFactory } from '../http/rate-limit.js';
+import type { ExchangeCodes } from '../tokens/exchange-codes.js';
+import type { RequestAuthenticator, ServerApiKeys } from './capabilities.js';
+import type { RateLimitFactory } from './limiter.js';
+
+/** What a provider route may require of the current user (a subset of `requireUser`'s options). */
+export interface UserGuardOptions {
+  providers?: ProviderType[];
+  types?: UserType[];
+  allowAnonymous?: boolean;
+  checkSession?: boolean;
+}
+
+/**
+ * How a Passport strategy ended a request: it verified an identity, or it sent the browser
+ * elsewhere (the response is then written), or it passed without deciding. A failure or an
+ * error rejects instead.
+ */
+export type StrategyOutcome =
+  | { type: 'success'; identity: VerifiedIdentity }
+  | { type: 'redirect'; location: string }
+  | { type: 'pass' };
+
+/** Runs a Passport strategy on a request and settles with its outcome (see http/authenticate.ts). */
+export type RunStrategy = (strategy: Strategy, req: Request, res: Response, options?: Record<string, unknown>) => Promise<StrategyOutcome>;
 
 /** What the core lends every provider. */
 export interface ProviderContext {
@@ -25,7 +49,7 @@ export interface ProviderContext {
   /** Ends the sessions a user opened with one identity (a disabled or deleted credential). */
   revokeSessionsOpenedWith: (userId: string, providerType: ProviderType, id: string) => Promise<number>;
   /** The same guard host apps use, for provider routes that need a logged-in user. */
-  requireUser: (options?: RequireUserOptions) => RequestHandler;
+  requireUser: (options?: UserGuardOptions) => RequestHandler;
   /**
    * Runs work after the response, so that its cost does not show in the answer's timing (a
    * mail to a known address); failures are logged. `auth.settled()` waits for it.
@@ -33,6 +57,20 @@ export interface ProviderContext {
   afterResponse: (label: string, work: () => unknown) => void;
   /** Builds a rate limiter (per IP or per account) answering 429 `TooManyRequests`. */
   rateLimit: RateLimitFactory;
+  /**
+   * Finishes a login exactly as `POST /providers/:provider/login` does (or links, with `link`),
+   * for providers whose logins end elsewhere, such as an OAuth callback.
+   */
+  completeLogin: CompleteLogin;
+  /** Runs a Passport strategy with all five of its outcomes handled, for a provider's own routes. */
+  authenticate: RunStrategy;
+  /** One-time codes a browser exchanges for the tokens of a finished login (`POST /session/exchange`). */
+  exchangeCodes: ExchangeCodes;
+  /**
+   * A 256-bit key for one purpose (`label`), derived from the token signing key: the same in
+   * every instance that shares the configuration, so a browser may come back to any of them.
+   */
+  secret: (label: string) => Uint8Array;
 }
 
 /**
@@ -65,6 +103,10 @@ export interface Provider {
   revokeIssuedCredentials?: (userId: string) => Promise<number>;
   /** Periodic clean-up run by `auth.sweep()`; returns how many records it removed. */
   sweep?: () => Promise<number>;
+  /** Authenticates requests that carry the provider's credential without a login (`requireUser({ apiKeys: true })`). */
+  requestAuthenticator?: RequestAuthenticator;
+  /** Server API keys, managed through `auth.users.apiKeys`. */
+  serverKeys?: ServerApiKeys;
 }
 
 export interface ProviderModule<O> {

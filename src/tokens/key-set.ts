@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import type { Logger, TokenOptions } from '../options.js';
 import { sha256 } from './secrets.js';
 
@@ -27,6 +27,17 @@ export class KeySet {
 
   verificationKey(kid: string | undefined): Key | undefined {
     return kid === undefined ? undefined : this.byKid.get(kid);
+  }
+
+  /**
+   * A 256-bit key for one purpose, derived (HKDF-SHA256) from the signing key: every instance
+   * configured with the same signing key derives the same one, and no two labels share one.
+   * Replacing the signing key replaces it too.
+   */
+  deriveSecret(label: string): Uint8Array {
+    const key = this.signing.key;
+    const material = key.type === 'secret' ? key.export() : key.export({ format: 'der', type: 'pkcs8' });
+    return new Uint8Array(hkdfSync('sha256', material, new Uint8Array(0), `express-auth-providers ${label}`, 32));
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailKey } from '../identity/verified-identity.js';
 import { parseInput } from '../util/parse-input.js';
 import type { Store } from '../store/store.js';
 import { MAX_PAGE } from './list-users.js';
@@ -17,12 +18,12 @@ const pageSchema = z.strictObject({
 const emailSchema = z.string().trim().min(1).max(320);
 
 /**
- * Pending email/password registrations (App Services' `user_registrations`). `normaliseEmail`
- * is the local-userpass provider's own, so an address finds its record however it is typed.
+ * Pending email/password registrations (App Services' `user_registrations`). Addresses are
+ * keyed as local-userpass keys its records (`emailKey`), so one is found however it is typed.
  */
-export function pendingUsers(deps: { store: Store; now: () => Date; normaliseEmail: (email: string) => string }) {
+export function pendingUsers(deps: { store: Store; now: () => Date }) {
   const { store } = deps;
-  const key = (email: unknown) => deps.normaliseEmail(parseInput(emailSchema, email, 'email'));
+  const key = (email: unknown) => emailKey(parseInput(emailSchema, email, 'email'));
   return {
     /** Pending registrations in email order; `next` is the `after` of the following page. */
     async list(query?: { limit?: number; after?: string }): Promise<{ users: PendingUser[]; next?: string }> {

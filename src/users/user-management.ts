@@ -3,7 +3,8 @@ import { storableDocument } from '../model/storable.js';
 import type { Logger } from '../options.js';
 import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES, type IdentityRecord, type ProviderType, type UserRecord } from '../model/types.js';
-import type { ServerApiKeys } from '../providers/api-key/server-keys.js';
+import { AuthError } from '../errors.js';
+import type { ServerApiKeys } from '../providers/capabilities.js';
 import type { Store } from '../store/store.js';
 import { listUsers, type UserListQuery } from './list-users.js';
 import { pendingUsers, type PendingUsers } from './pending-users.js';
@@ -38,10 +39,23 @@ export interface UserManagementDeps {
   now: () => Date;
   deleteUser: (id: string) => Promise<boolean>;
   revokeSessions: (id: string) => Promise<number>;
-  normaliseEmail: (email: string) => string;
-  apiKeys: ServerApiKeys;
+  /** The server keys of the provider that offers them (api-key), when it is enabled. */
+  apiKeys?: ServerApiKeys | undefined;
   logger: Logger;
 }
+
+const notEnabled = (): never => {
+  throw new AuthError('ProviderNotEnabled', 'the api-key provider is not enabled');
+};
+/** `auth.users.apiKeys` without the api-key provider: every call fails with `ProviderNotEnabled`. */
+const noServerKeys: ServerApiKeys = {
+  createServerKey: async () => notEnabled(),
+  list: async () => notEnabled(),
+  get: async () => notEnabled(),
+  enable: async () => notEnabled(),
+  disable: async () => notEnabled(),
+  delete: async () => notEnabled(),
+};
 
 const id = z.string().min(1).max(1024);
 const customData = storableDocument.optional();
@@ -91,6 +105,6 @@ export function createUserManagement(deps: UserManagementDeps): UserManagement {
       return withIdentities(user);
     },
     pending: pendingUsers(deps),
-    apiKeys: deps.apiKeys,
+    apiKeys: deps.apiKeys ?? noServerKeys,
   };
 }

@@ -22,10 +22,24 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   throw new AuthError('InvalidParameter', `invalid ${field}: ${describeIssue(issue, valueAt(input, issue.path))}`);
 }
 
-/** Validates a request's JSON body; a request without one is validated as `{}`. */
-export function parseBody<S extends z.ZodType>(schema: S, req: { body?: unknown }, hints?: Record<string, string>): z.output<S> {
+/**
+ * Validates a request's JSON body; a request without one is validated as `{}`. Content that
+ * no parser read (a form post, `curl -d` without a content type) is a 415, rather than being
+ * taken for an empty body. Routes that accept forms parse them before, with their own parser.
+ */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  req: { body?: unknown; headers?: Record<string, string | string[] | undefined> },
+  hints?: Record<string, string>,
+): z.output<S> {
+  if (req.body === undefined && req.headers && hasContent(req.headers)) {
+    throw new AuthError('UnsupportedMediaType', 'the request body must be JSON, sent with Content-Type: application/json');
+  }
   return parseInput(schema, req.body ?? {}, 'body', hints);
 }
+
+const hasContent = (headers: Record<string, string | string[] | undefined>) =>
+  headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 
 /** The value at an issue's path in the input (own properties only). */
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

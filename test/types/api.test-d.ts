@@ -23,6 +23,18 @@ createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: 
 // @ts-expect-error SameSite is lax, strict or none
 createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} }, cookies: { sameSite: 'loose' } });
 app.post('/contact', auth.csrfGuard(), (_req, res) => void res.status(202).end());
+createAuth({
+  store: new MemoryStore(),
+  providers: {
+    'oauth2-google': { clientId: 'id', clientSecret: 's', callbackUrl: 'https://api.test/cb', redirectUris: ['https://app.test/'], metadataFields: ['email', { name: 'given_name', fieldName: 'first_name' }] },
+    'oauth2-facebook': { clientId: '1', clientSecret: 's', graphUrl: 'https://graph.test/v21.0' },
+    'oauth2-apple': { clientId: 'app.test', teamId: 'T', keyId: 'K', privateKey: '-----BEGIN PRIVATE KEY-----…' },
+  },
+});
+// @ts-expect-error Google needs its client secret
+createAuth({ store: new MemoryStore(), providers: { 'oauth2-google': { clientId: 'id' } } });
+// @ts-expect-error Apple's secret is generated from its key: there is no clientSecret option
+createAuth({ store: new MemoryStore(), providers: { 'oauth2-apple': { clientId: 'a', teamId: 'T', keyId: 'K', privateKey: 'k', clientSecret: 'x' } } });
 
 const code: ErrorCode = 'InvalidPassword';
 // @ts-expect-error error codes are a closed set

@@ -1,7 +1,6 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { z } from 'zod';
 import { parseBody } from '../../util/parse-input.js';
-import type { AuthUser } from '../../model/auth-user.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import { providerLimiter } from '../limiter.js';
@@ -12,15 +11,12 @@ import { ensureKeyIdentity } from './key-identity.js';
 import { ApiKeys } from './manage-keys.js';
 import { ApiKeyRequests } from './request-auth.js';
 import { userKeyRoutes } from './routes.js';
-import { serverKeysApi, type ServerApiKeys } from './server-keys.js';
+import { serverKeysApi } from './server-keys.js';
 
 export type { ServerApiKey, ServerApiKeys } from './server-keys.js';
 
 // Any string is a key to check (a wrong one is a 401); anything else is a malformed request.
 const loginBody = z.object({ key: z.string() });
-
-/** What `createAuth` reaches through the provider object, without widening the Provider interface. */
-const internals = new WeakMap<Provider, { keys: ApiKeys; requests: ApiKeyRequests }>();
 
 async function login(ctx: ProviderContext, key: string, options: ProviderOptions['api-key']): Promise<VerifiedIdentity> {
   const record = await checkApiKey(ctx, key, options.lastUsedResolution);
@@ -48,6 +44,7 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
   create(options, ctx) {
     const cache = new VerifiedKeyCache(options.requestCacheSize, options.requestCacheMs, ctx.now);
     const keys = new ApiKeys(ctx, options, cache);
+    const requests = new ApiKeyRequests(ctx, cache, options.lastUsedResolution);
     const provider: Provider = {
       type: 'api-key',
       strategy: new CustomStrategy((req, done) => {
@@ -61,19 +58,10 @@ export const apiKey: ProviderModule<ProviderOptions['api-key']> = {
       forgetUserCaches: (userId) => cache.forgetUser(userId),
       revokeIssuedCredentials: (userId) => keys.deleteAll({ userId }),
       loginGuards: loginLimits(ctx, options.rateLimit),
+      // What `requireUser({ apiKeys: true })` calls with the key of an `Authorization: ApiKey` header.
+      requestAuthenticator: (key) => requests.authenticate(key),
+      serverKeys: serverKeysApi(keys),
     };
-    internals.set(provider, { keys, requests: new ApiKeyRequests(ctx, cache, options.lastUsedResolution) });
     return provider;
   },
 };
-
-/** `auth.users.apiKeys`, over the enabled api-key provider (if any). */
-export function serverApiKeys(provider: Provider | undefined): ServerApiKeys {
-  return serverKeysApi(provider && internals.get(provider)?.keys);
-}
-
-/** What `requireUser({ apiKeys: true })` calls with the key of an `Authorization: ApiKey` header. */
-export function apiKeyRequestAuthenticator(provider: Provider | undefined): ((key: string) => Promise<AuthUser>) | undefined {
-  const requests = provider && internals.get(provider)?.requests;
-  return requests && ((key) => requests.authenticate(key));
-}

@@ -1,31 +1,9 @@
 import { AuthError } from '../../errors.js';
 import type { ApiKeyRecord } from '../../model/types.js';
+import type { ServerApiKey, ServerApiKeys } from '../capabilities.js';
 import { keyName, type ApiKeys } from './manage-keys.js';
 
-/** A server API key as the server-side API shows it (never its secret). */
-export interface ServerApiKey {
-  id: string;
-  name: string;
-  /** The key's `server` user: logging in with the key yields this user. */
-  userId: string;
-  disabled: boolean;
-  createdAt: Date;
-  lastUsedAt?: Date | undefined;
-}
-
-/** `auth.users.apiKeys`: server API keys, for the host's own code or an admin router it guards. */
-export interface ServerApiKeys {
-  /** Creates a key and its `server` user; `key`, the secret, is returned only here. */
-  createServerKey(name: string): Promise<ServerApiKey & { key: string }>;
-  list(): Promise<ServerApiKey[]>;
-  get(id: string): Promise<ServerApiKey>;
-  /** Idempotent. */
-  enable(id: string): Promise<void>;
-  /** Idempotent; also ends the sessions of the key's user. */
-  disable(id: string): Promise<void>;
-  /** Removes the key and its user. */
-  delete(id: string): Promise<void>;
-}
+export type { ServerApiKey, ServerApiKeys };
 
 const SERVER = { server: true } as const;
 
@@ -34,12 +12,9 @@ function view(record: ApiKeyRecord): ServerApiKey {
   return { id, name, userId, disabled, createdAt, ...(lastUsedAt ? { lastUsedAt } : {}) };
 }
 
-/** The server key API over a provider's keys; every call fails with `ProviderNotEnabled` when api-key is off. */
-export function serverKeysApi(keys: ApiKeys | undefined): ServerApiKeys {
-  const on = (): ApiKeys => {
-    if (!keys) throw new AuthError('ProviderNotEnabled', 'the api-key provider is not enabled');
-    return keys;
-  };
+/** The server key API over the provider's keys (`auth.users.apiKeys`). */
+export function serverKeysApi(keys: ApiKeys): ServerApiKeys {
+  const on = () => keys;
   return {
     async createServerKey(name) {
       const parsed = keyName.safeParse(name);

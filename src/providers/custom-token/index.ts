@@ -5,8 +5,9 @@ import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { ProviderOptions } from '../../options.js';
 import type { ProviderModule } from '../provider.js';
 import { emailFromClaims } from './email-claims.js';
-import { metadataFromClaims } from './metadata-fields.js';
-import { remoteKeySource } from './remote-keys.js';
+import { metadataFromClaims } from '../../model/metadata-fields.js';
+import { invalidToken } from './invalid-token.js';
+import { remoteKeySource } from '../../tokens/remote-jwks.js';
 import { requireHttpsInProduction } from '../https-only.js';
 import { staticKeySource } from './static-keys.js';
 import { createTokenVerifier } from './verify-token.js';
@@ -19,7 +20,7 @@ export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
   create(options, ctx) {
     requireHttpsInProduction(ctx, 'custom-token.jwksUri', options.jwksUri);
     const keys = options.jwksUri
-      ? remoteKeySource(options.jwksUri, options.jwksFetch, ctx.logger)
+      ? remoteKeySource(options.jwksUri, options.jwksFetch, ctx.logger, 'custom-token')
       : staticKeySource(options);
     const verifyToken = createTokenVerifier(options, keys, ctx.now, ctx.logger);
 
@@ -28,7 +29,7 @@ export const customToken: ProviderModule<ProviderOptions['custom-token']> = {
       return {
         providerType: 'custom-token',
         id: claims.sub,
-        data: metadataFromClaims(claims, options.metadataFields),
+        data: metadataFromClaims(claims, options.metadataFields, invalidToken),
         ...emailFromClaims(claims, options.email),
       };
     }

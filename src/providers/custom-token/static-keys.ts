@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { JWSHeaderParameters } from 'jose';
 import { isHmacAlgorithm, type ProviderOptions } from '../../options.js';
-import type { KeySource } from './key-source.js';
+import type { KeySource } from '../../tokens/key-source.js';
 
 type Options = ProviderOptions['custom-token'];
 type Algorithm = Options['algorithms'][number];

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import type { Logger, ProviderOptions } from '../../options.js';
 import { invalidToken, reasonOf } from './invalid-token.js';
-import type { KeySource, VerificationKey } from './key-source.js';
+import type { KeySource, VerificationKey } from '../../tokens/key-source.js';
 
 type Options = ProviderOptions['custom-token'];
 

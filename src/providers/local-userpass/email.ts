@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { emailKey } from '../../identity/verified-identity.js';
 
 /**
- * The account name: trimmed, NFC, and lower-cased as a whole, so `A@x.com` and
- * `a@x.com` are one account (SPEC §5); the result is the unique key of the credential.
+ * The account name: trimmed, NFC, and lower-cased as a whole, so `A@x.com` and `a@x.com`
+ * are one account (SPEC §5); the result is the unique key of the credential. The same key
+ * every provider's email is matched on, so the user management API finds records by it too.
  */
-export function normaliseEmail(raw: string): string {
-  return raw.trim().normalize('NFC').toLowerCase();
-}
+export const normaliseEmail = emailKey;
 
 // Deliberately loose: one @, something on each side, no spaces. Deliverability is the mail's job.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

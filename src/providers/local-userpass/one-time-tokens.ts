@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AuthError } from '../../errors.js';
 import type { OneTimeTokenRecord, UserpassRecord } from '../../model/types.js';
 import type { Store } from '../../store/store.js';
-import { randomSecret, safeEqual, sha256 } from '../../tokens/secrets.js';
+import { OneTimeTokens } from '../../tokens/one-time-tokens.js';
+import { safeEqual } from '../../tokens/secrets.js';
 
 export type UserpassTokenPurpose = 'confirm' | 'reset';
 
@@ -24,24 +25,20 @@ export const invalidToken = () => new AuthError('UserpassTokenInvalid', 'invalid
  * re-registration of its address).
  */
 export class UserpassTokens {
-  constructor(
-    private readonly store: Store,
-    private readonly now: () => Date,
-  ) {}
+  private readonly tokens: OneTimeTokens;
+
+  constructor(store: Store, now: () => Date) {
+    this.tokens = new OneTimeTokens(store, now);
+  }
 
   async issue(purpose: UserpassTokenPurpose, record: UserpassRecord, ttlSeconds: number): Promise<IssuedToken> {
-    const now = this.now();
-    const issued = { token: randomSecret(), tokenId: randomSecret(12) };
-    await this.store.insertToken({
-      hash: sha256(issued.token),
-      purpose,
-      tokenId: issued.tokenId,
+    const { token, tokenId } = await this.tokens.issue(purpose, {
       subject: record.email,
       payload: { identityId: record.identityId },
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+      ttlSeconds,
+      withTokenId: true,
     });
-    return issued;
+    return { token, tokenId: tokenId! };
   }
 
   /**
@@ -49,7 +46,7 @@ export class UserpassTokens {
    * delete). Unknown, expired, used or mismatched tokens are all `UserpassTokenInvalid`.
    */
   async redeem(purpose: UserpassTokenPurpose, token: string, tokenId: string): Promise<RedeemedToken> {
-    const record = await this.store.consumeToken(sha256(token), purpose, this.now());
+    const record = await this.tokens.consume(purpose, token);
     const identityId = record?.payload?.['identityId'];
     if (!record?.tokenId || !safeEqual(record.tokenId, tokenId) || typeof identityId !== 'string') throw invalidToken();
     return { email: record.subject, identityId, record };
@@ -57,16 +54,16 @@ export class UserpassTokens {
 
   /** Puts a redeemed token back, for a request refused after redeeming it (e.g. a weak new password). */
   async restore(redeemed: RedeemedToken): Promise<void> {
-    await this.store.insertToken(redeemed.record);
+    await this.tokens.restore(redeemed.record);
   }
 
   /** Voids one issued token (e.g. the host refused the request it was issued for). */
   async discard(purpose: UserpassTokenPurpose, issued: IssuedToken): Promise<void> {
-    await this.store.consumeToken(sha256(issued.token), purpose, this.now());
+    await this.tokens.consume(purpose, issued.token);
   }
 
   async revokeAll(email: string, purpose: UserpassTokenPurpose): Promise<void> {
-    await this.store.deleteTokensOfSubject(email, purpose);
+    await this.tokens.revokeAll(email, purpose);
   }
 }
 

@@ -4,7 +4,7 @@ import type { CryptoKey, JWSHeaderParameters, KeyObject } from 'jose';
 export type VerificationKey = CryptoKey | KeyObject;
 
 /**
- * Where the keys of custom tokens come from: the configured keys or a remote JWK set.
+ * Where the keys that verify a JWT come from: configured keys or a remote JWK set.
  * Only `alg` and `kid` of the header select a key; `jku`, `x5u` and `jwk` are never used.
  */
 export interface KeySource {

@@ -1,0 +1,177 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Strategy } from 'passport';
+import { z } from 'zod';
+import { AuthError, DuplicateKeyError, StoreUnavailableError } from '../../errors.js';
+import type { ProviderType } from '../../model/types.js';
+import { randomSecret, safeEqual, sha256 } from '../../tokens/secrets.js';
+import { parseInput } from '../../util/parse-input.js';
+import type { ProviderContext } from '../provider.js';
+import { oauthError } from './oauth-errors.js';
+import { withParams, type RedirectAllowlist } from './redirect-target.js';
+import type { OAuthTransaction, StateCookie } from './state-cookie.js';
+import { setTransaction, type StartingTransaction } from './state-store.js';
+
+/** One provider's web flow: its stock strategy (built over the cookie state store) and what surrounds it. */
+export interface WebFlow {
+  type: ProviderType;
+  /** The provider's name for people: `Google`. */
+  owner: string;
+  strategy: Strategy;
+  cookie: StateCookie;
+  redirects: RedirectAllowlist;
+  /** Whether the authorization request carries a nonce (providers that return an ID token). */
+  nonce: boolean;
+  stateTtl: number;
+  timeoutMs: number;
+  /** Per-address limits on starting logins and on callbacks. */
+  limits: RequestHandler[];
+}
+
+const flag = z.enum(['true', 'false']).optional();
+const loginQuery = z.object({ redirect: z.string().max(4096).optional(), link: flag });
+
+const text = (max: number) => z.string().max(max).optional();
+/** What a provider sends back: strings only (a repeated parameter is an array, and refused). */
+const callbackParams = z.object({
+  code: text(4096),
+  state: text(512),
+  error: text(256),
+  error_description: text(2048),
+  // Facebook's own names for an error.
+  error_code: text(64),
+  error_message: text(2048),
+  id_token: text(16_384),
+  user: text(4096),
+});
+export type CallbackParams = z.infer<typeof callbackParams>;
+
+// Apple answers with a cross-site form POST: a small urlencoded body, nothing nested.
+const formBody = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
+
+const notConfigured = () => new AuthError('BadRequest', 'the web login of this provider is not configured (callbackUrl)');
+const refused = (message: string) => new AuthError('AuthError', message);
+
+/**
+ * `GET /login?redirect=…[&link=true]` and `GET|POST /callback` of one OAuth provider.
+ *
+ * The login checks the target against the allowlist before anything else, then lets the stock
+ * strategy answer 302 to the provider; the strategy's state store seals the state, PKCE
+ * verifier, nonce, target and link target into the state cookie. The callback opens the
+ * cookie, checks the state and that it was never used, runs the strategy (code exchange, ID
+ * token), finishes the login as `POST /login` does, and sends the browser to the target with
+ * a one-time `code` for `POST /session/exchange`. A failure goes to the target with `error`
+ * and `error_code`; without a valid cookie no target is known, and the answer is JSON.
+ */
+export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlow | undefined): void {
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    next();
+  };
+  const limits = flow?.limits ?? [];
+  const signedIn = ctx.requireUser({ checkSession: true });
+
+  // The target is judged first: a refused one never reaches the provider, nor the user check.
+  const target: RequestHandler = (req, res, next) => {
+    if (!flow) throw notConfigured();
+    if (req.query['code'] !== undefined || (req.body as { code?: unknown } | undefined)?.code !== undefined) {
+      throw new AuthError('InvalidParameter', 'a login request carries no code; the provider returns to the callback');
+    }
+    const query = parseInput(loginQuery, req.query, 'query');
+    res.locals['oauthTarget'] = { redirect: flow.redirects.target(query.redirect), link: query.link === 'true' };
+    next();
+  };
+  const linkingUser: RequestHandler = (req, res, next) =>
+    (res.locals['oauthTarget'] as { link: boolean }).link ? signedIn(req, res, next) : next();
+
+  router.get('/login', noStore, ...limits, target, linkingUser, async (req, res) => {
+    const { redirect, link } = res.locals['oauthTarget'] as { redirect: string; link: boolean };
+    const starting: StartingTransaction = {
+      redirect,
+      link: link ? { userId: req.user!.id, sessionId: req.user!.sessionId } : undefined,
+      nonce: flow!.nonce ? randomSecret() : undefined,
+    };
+    const outcome = await ctx.authenticate(flow!.strategy, req, res, { state: starting, nonce: starting.nonce });
+    if (outcome.type !== 'redirect') throw new AuthError('InternalServerError', `the ${flow!.owner} strategy did not redirect`);
+  });
+
+  const callback: RequestHandler = async (req, res) => {
+    if (!flow) throw notConfigured();
+    const transaction = await flow.cookie.open(req);
+    // Single use, whatever happens next. A request without it (a cross-site POST that could not
+    // carry it) leaves alone a login this browser may still have under way.
+    if (flow.cookie.sent(req)) flow.cookie.clear(res);
+    if (!transaction) throw refused('the login state is missing or expired in this browser; start the login again');
+    try {
+      await finish(req, res, flow, transaction);
+    } catch (err) {
+      const error = asAuthError(oauthError(err, flow.owner, ctx.logger), ctx, req);
+      res.redirect(302, withParams(transaction.redirect, { error: error.toJSON().error, error_code: error.code }));
+    }
+  };
+  router.get('/callback', noStore, ...limits, callback);
+  router.post('/callback', noStore, ...limits, formBody, callback);
+
+  async function finish(req: Request, res: Response, flow: WebFlow, transaction: OAuthTransaction): Promise<void> {
+    // A form POST answers in its body only: the strategy reads the query first, so none may ride along.
+    const posted = req.method === 'POST';
+    if (posted && ['code', 'state', 'error'].some((name) => req.query[name] !== undefined)) {
+      throw new AuthError('InvalidParameter', 'a posted callback carries its parameters in the form only');
+    }
+    const params = parseInput(callbackParams, posted ? (req.body ?? {}) : req.query, 'callback');
+    if (params.error !== undefined || params.error_code !== undefined) throw denied(flow.owner, params);
+    if (params.state === undefined || !safeEqual(params.state, transaction.state)) {
+      throw refused('the state does not match the login this browser started');
+    }
+    await markUsed(flow, transaction);
+    if (params.code === undefined || params.code === '') throw refused(`${flow.owner} sent no authorization code`);
+    setTransaction(req, transaction);
+    const outcome = await withTimeout(ctx.authenticate(flow.strategy, req, res), flow.timeoutMs, flow.owner);
+    if (outcome.type !== 'success') throw refused(`the ${flow.owner} login did not complete`);
+    const tokens = await ctx.completeLogin(outcome.identity, { link: transaction.link });
+    res.redirect(302, withParams(transaction.redirect, { code: await ctx.exchangeCodes.issue(tokens) }));
+  }
+
+  /** Records the state as used until it would have expired anyway: a replayed cookie and state are refused. */
+  async function markUsed(flow: WebFlow, transaction: OAuthTransaction): Promise<void> {
+    const now = ctx.now();
+    try {
+      await ctx.store.insertToken({
+        hash: sha256(`oauth-state:${transaction.state}`),
+        purpose: 'oauth-state',
+        subject: flow.type,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + flow.stateTtl * 1000),
+      });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw refused('this login was already completed; start a new one');
+      throw err;
+    }
+  }
+}
+
+/** The provider said no (`error=access_denied`, the user cancelled): a refusal, with its code. */
+function denied(owner: string, params: CallbackParams): AuthError {
+  // Reflected into the target's query: a short token of safe characters only.
+  const code = (params.error ?? params.error_code ?? 'error').replace(/[^\w.-]/g, '').slice(0, 64) || 'error';
+  const cancelled = code === 'access_denied' || code === 'user_cancelled_authorize' || code === '200';
+  return refused(cancelled ? `the ${owner} login was cancelled` : `${owner} refused the login (${code})`);
+}
+
+/** What a failure tells the browser: an AuthError as is; the store down as 503; anything else, logged, as 500. */
+function asAuthError(err: unknown, ctx: ProviderContext, req: Request): AuthError {
+  if (err instanceof AuthError) return err;
+  if (err instanceof StoreUnavailableError) return new AuthError('ServiceUnavailable', 'the service is temporarily unavailable');
+  ctx.logger.error('express-auth-providers: unexpected error in an OAuth callback', {
+    path: req.path,
+    error: err instanceof Error ? err.stack : String(err),
+  });
+  return new AuthError('InternalServerError', 'internal server error');
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, owner: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new AuthError('ServiceUnavailable', `${owner} did not answer in time`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
