@@ -19,5 +19,9 @@ declare global {
   namespace Express {
     // Merges with Passport's empty `Express.User`, so `req.user` is typed in host apps.
     interface User extends AuthUser {}
+    // Declared here too (as @types/passport does), for host apps that do not install Passport's types.
+    interface Request {
+      user?: User;
+    }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A front end on another origin, set up as the README says: the `cors` package in front of the
+ * A front end on another origin, set up as docs/browser.md says: the `cors` package in front of the
  * router and the host's routes (credentials, allowed and exposed headers), its origin in
  * `trustedOrigins`, cookies with SameSite=None for a front end on another site.
  */

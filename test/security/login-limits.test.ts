@@ -12,7 +12,7 @@ function pinApp(store: StoreCase, providers: Partial<AuthOptions['providers']> =
     store: store.make(),
     providers: {
       'anon-user': {},
-      // The README's example: a PIN, which only a limit keeps from being guessed.
+      // The example of docs/providers.md: a PIN, which only a limit keeps from being guessed.
       'custom-function': {
         authenticate: ({ employeeId, pin }) => (typeof employeeId === 'string' && PINS[employeeId] === pin ? employeeId : null),
       },

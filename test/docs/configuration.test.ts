@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { optionsSchema } from '../../src/options.js';
+import { optionPaths } from './option-paths.js';
+
+/**
+ * The options docs/configuration.md documents: each `## ` heading names one or more option
+ * objects (`options.providers['oauth2-google']`), and each table row an option relative to them.
+ */
+function documentedPaths(markdown: string): Set<string> {
+  const paths = new Set<string>();
+  let bases: string[] = [];
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) {
+      bases = [...line.matchAll(/`options((?:\.[\w-]+|\['[\w-]+'\])*)`/g)].map((m) =>
+        m[1]!.replace(/\['([\w-]+)'\]/g, '.$1').replace(/^\./, ''),
+      );
+      for (const base of bases) if (base) paths.add(base);
+      continue;
+    }
+    const row = /^\| `([^`]+)` \|/.exec(line);
+    if (row && !line.startsWith('| ---')) for (const base of bases) paths.add(base ? `${base}.${row[1]}` : row[1]!);
+  }
+  return paths;
+}
+
+describe('docs/configuration.md', () => {
+  const documented = documentedPaths(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8'));
+  const schema = new Set(optionPaths(optionsSchema));
+
+  it('documents every option of the schema', () => {
+    expect([...schema].filter((p) => !documented.has(p))).toEqual([]);
+  });
+
+  it('documents no option the schema lacks', () => {
+    expect([...documented].filter((p) => !schema.has(p))).toEqual([]);
+  });
+});
