@@ -13,6 +13,8 @@ import { CredentialSources } from './http/credentials.js';
 import { CrossOriginCheck, csrfGuard } from './http/csrf.js';
 import { SessionCookies } from './http/session-cookies.js';
 import { TokenDelivery } from './http/token-delivery.js';
+import { audit, auditRefusal } from './http/audit.js';
+import { exchangeBinding } from './http/exchange-binding.js';
 import { exchangeRoutes } from './http/exchange-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { Accounts } from './identity/accounts.js';
@@ -145,7 +147,17 @@ export function createAuth(input: AuthOptions): Auth {
     rateLimit: rateLimiter(logger),
     completeLogin: completeLogin(accounts, sessions, check),
     authenticate,
-    exchangeCodes,
+    async finishWebLogin(req, res, tokens): Promise<Record<string, string>> {
+      if (cookies) {
+        delivery.setCookies(req, res, tokens);
+        return {};
+      }
+      return { code: await exchangeCodes.issue(tokens, exchangeBinding.set(req, res)) };
+    },
+    audit: {
+      event: (req, event, meta) => audit(logger, req, event, meta),
+      refusal: (req, event, err, meta) => auditRefusal(logger, req, event, err, meta),
+    },
     secret: (label) => keys.deriveSecret(label),
   };
   for (const [type, providerOptions] of Object.entries(options.providers)) {

@@ -18,13 +18,25 @@ function fromBodyParser(err: unknown): AuthError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AuthError('UnsupportedMediaType', 'unsupported body encoding');
+    case 'parameters.too.many':
+    case 'querystring.parse.rangeError':
+      return new AuthError('BodyTooLarge', 'the request body has too many fields');
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
       return new AuthError('BadRequest', 'the request body could not be read');
     default:
-      return undefined;
+      return fromClientStatus(err);
   }
+}
+
+/** Any other parser failure it marks as the client's (a 4xx it may expose): answered by its status, not as a bug. */
+function fromClientStatus(err: unknown): AuthError | undefined {
+  const { status, expose } = (typeof err === 'object' && err !== null ? err : {}) as { status?: unknown; expose?: unknown };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (status === 413) return new AuthError('BodyTooLarge', 'the request body is too large');
+  if (status === 415) return new AuthError('UnsupportedMediaType', 'unsupported body encoding');
+  return new AuthError('BadRequest', 'the request body could not be read');
 }
 
 /**

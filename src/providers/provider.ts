@@ -5,7 +5,7 @@ import type { VerifiedIdentity } from '../identity/verified-identity.js';
 import type { IdentityRecord, ProviderType, UserType } from '../model/types.js';
 import type { Logger } from '../options.js';
 import type { Store } from '../store/store.js';
-import type { ExchangeCodes } from '../tokens/exchange-codes.js';
+import type { IssuedTokens } from '../tokens/sessions.js';
 import type { RequestAuthenticator, ServerApiKeys } from './capabilities.js';
 import type { RateLimitFactory } from './limiter.js';
 
@@ -64,8 +64,19 @@ export interface ProviderContext {
   completeLogin: CompleteLogin;
   /** Runs a Passport strategy with all five of its outcomes handled, for a provider's own routes. */
   authenticate: RunStrategy;
-  /** One-time codes a browser exchanges for the tokens of a finished login (`POST /session/exchange`). */
-  exchangeCodes: ExchangeCodes;
+  /**
+   * Hands a browser the session of a login finished by a redirect (an OAuth callback), and
+   * returns the query parameters the redirect adds: in cookie mode the session cookies are set
+   * and nothing is added; otherwise a one-time `code` for `POST /session/exchange`, which only
+   * this browser can redeem (it is bound to a cookie set here), so a code sent to someone else
+   * logs nobody into the sender's account.
+   */
+  finishWebLogin: (req: Request, res: Response, tokens: IssuedTokens) => Promise<Record<string, string>>;
+  /** Logs an auth event, and a refused credential, as the router's own routes do. */
+  audit: {
+    event: (req: Request, event: string, meta: Record<string, unknown>) => void;
+    refusal: (req: Request, event: string, err: unknown, meta: Record<string, unknown>) => void;
+  };
   /**
    * A 256-bit key for one purpose (`label`), derived from the token signing key: the same in
    * every instance that shares the configuration, so a browser may come back to any of them.

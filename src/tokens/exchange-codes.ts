@@ -3,7 +3,7 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 import { AuthError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { OneTimeTokens } from './one-time-tokens.js';
-import { randomSecret } from './secrets.js';
+import { randomSecret, safeEqual, sha256 } from './secrets.js';
 import type { IssuedTokens } from './sessions.js';
 
 /** How long a browser has to exchange the code of a finished web login, seconds. */
@@ -28,21 +28,27 @@ export class ExchangeCodes {
     this.tokens = new OneTimeTokens(store, now);
   }
 
-  /** Keeps the tokens behind a new code and returns the code. */
-  async issue(tokens: IssuedTokens): Promise<string> {
+  /**
+   * Keeps the tokens behind a new code and returns the code. `binding` is a secret the browser
+   * that finished the login keeps (in a cookie): the code opens nothing without it.
+   */
+  async issue(tokens: IssuedTokens, binding: string): Promise<string> {
     const code = randomSecret();
     const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(tokens)))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .encrypt(keyOf(code));
-    await this.tokens.issue('exchange', { token: code, subject: tokens.userId, ttlSeconds: EXCHANGE_CODE_TTL, payload: { sealed } });
+    await this.tokens.issue('exchange', { token: code, subject: tokens.userId, ttlSeconds: EXCHANGE_CODE_TTL, payload: { sealed, binding: sha256(binding) } });
     return code;
   }
 
   /** The tokens behind a code, which is spent: of concurrent exchanges at most one gets them. */
-  async redeem(code: string): Promise<IssuedTokens> {
+  async redeem(code: string, binding: string | undefined): Promise<IssuedTokens> {
     const record = await this.tokens.consume('exchange', code);
     const sealed = record?.payload?.['sealed'];
-    if (typeof sealed !== 'string') throw invalidCode();
+    const bound = record?.payload?.['binding'];
+    if (typeof sealed !== 'string' || typeof bound !== 'string') throw invalidCode();
+    // Another browser's code (sent by whoever finished that login) is spent, and refused.
+    if (binding === undefined || !safeEqual(bound, sha256(binding))) throw invalidCode();
     try {
       const { plaintext } = await compactDecrypt(sealed, keyOf(code), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
       const sealedTokens = JSON.parse(new TextDecoder().decode(plaintext)) as IssuedTokens & { sessionExpiresAt: string };

@@ -4,7 +4,7 @@ import { storableDocument } from '../model/storable.js';
 import { AuthError } from '../errors.js';
 import { parseInput } from '../util/parse-input.js';
 import { PROVIDER_TYPES } from '../model/types.js';
-import type { ServerApiKey } from '../providers/api-key/server-keys.js';
+import type { ServerApiKey } from '../providers/capabilities.js';
 import type { ManagedUser, UserManagement } from './user-management.js';
 
 /** A user as the admin API shows it (snake_case on the wire, like the rest of the API). */

@@ -74,7 +74,7 @@ describe.each(storeCases('oauth_rejections'))('OAuth rejections on $name', ({ ma
       const url = await authorized(browser);
       const copy = new Browser();
       for (const [key, cookie] of browser.cookies) copy.cookies.set(key, { ...cookie });
-      await tokensOf(t, landing(await callback(browser, url)));
+      await tokensOf(t, landing(await callback(browser, url)), browser);
       const replay = await callback(copy, url);
       expect(refusalOf(landing(replay))).toEqual({ error: 'this login was already completed; start a new one', error_code: 'AuthError' });
       // The same browser has no cookie left: no target is known, the answer is JSON.
@@ -210,18 +210,32 @@ describe.each(storeCases('oauth_rejections'))('OAuth rejections on $name', ({ ma
   describe('exchange codes', () => {
     it('works once: a second exchange of the same code is refused', async () => {
       await setup();
-      const landed = await webLogin(t, new Browser(), 'oauth2-google');
+      const browser = new Browser();
+      const landed = await webLogin(t, browser, 'oauth2-google');
       const code = landed.searchParams.get('code');
-      expect((await exchange(t, code)).status).toBe(200);
-      const second = await exchange(t, code);
+      const cookie = browser.cookieHeader(new URL(`${t.base}/auth/session/exchange`), 'POST');
+      expect((await exchange(t, code, browser)).status).toBe(200);
+      // Even with the binding cookie kept and sent again.
+      const second = await request(t.app).post('/auth/session/exchange').set('Cookie', cookie).send({ code });
       expect([second.status, second.body]).toEqual([401, { error: 'the code is invalid, expired or already used', error_code: 'AuthError' }]);
+    });
+
+    it('is bound to the browser that finished the login: someone else sent its link gets a 401, and the code is spent', async () => {
+      await setup();
+      const attacker = new Browser();
+      const landed = await webLogin(t, attacker, 'oauth2-google');
+      // The victim's page posts the code of the link it was sent: it has no binding cookie.
+      const victim = await exchange(t, landed.searchParams.get('code'), new Browser());
+      expect([victim.status, victim.body.error_code]).toEqual([401, 'AuthError']);
+      expect((await exchange(t, landed.searchParams.get('code'), attacker)).status).toBe(401);
     });
 
     it('expires after 60 seconds, and refuses malformed ones', async () => {
       await setup();
-      const landed = await webLogin(t, new Browser(), 'oauth2-google');
+      const browser = new Browser();
+      const landed = await webLogin(t, browser, 'oauth2-google');
       t.clock.advance(61);
-      expect((await exchange(t, landed.searchParams.get('code'))).status).toBe(401);
+      expect((await exchange(t, landed.searchParams.get('code'), browser)).status).toBe(401);
       for (const code of [null, '', { $ne: null }, 'x'.repeat(300)]) {
         expect((await request(t.app).post('/auth/session/exchange').send({ code })).status).toBe(400);
       }

@@ -13,7 +13,6 @@ import { ApiKeyRequests } from './request-auth.js';
 import { userKeyRoutes } from './routes.js';
 import { serverKeysApi } from './server-keys.js';
 
-export type { ServerApiKey, ServerApiKeys } from './server-keys.js';
 
 // Any string is a key to check (a wrong one is a 401); anything else is a malformed request.
 const loginBody = z.object({ key: z.string() });

@@ -3,8 +3,6 @@ import type { ApiKeyRecord } from '../../model/types.js';
 import type { ServerApiKey, ServerApiKeys } from '../capabilities.js';
 import { keyName, type ApiKeys } from './manage-keys.js';
 
-export type { ServerApiKey, ServerApiKeys };
-
 const SERVER = { server: true } as const;
 
 function view(record: ApiKeyRecord): ServerApiKey {

@@ -42,8 +42,9 @@ export async function replacePassword(
   if (opts.confirm && record.status === 'pending') await deps.tokens.revokeAll(record.email, 'confirm');
   const identity = await store.getIdentity('local-userpass', record.identityId);
   if (!identity) return;
-  if (deps.options.reset?.revokeApiKeys !== false) await deps.ctx.revokeIssuedCredentials(identity.userId);
+  // Sessions first: should deleting the keys fail midway, whoever held the old password is out already.
   await deps.ctx.revokeSessions(identity.userId);
+  if (deps.options.reset?.revokeApiKeys !== false) await deps.ctx.revokeIssuedCredentials(identity.userId);
 }
 
 /** Removes the credential of an unlinked or deleted identity: the record first (it is what logs in), then its tokens. */

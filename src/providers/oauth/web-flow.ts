@@ -73,10 +73,18 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   // The target is judged first: a refused one never reaches the provider, nor the user check.
   const target: RequestHandler = (req, res, next) => {
     if (!flow) throw notConfigured();
-    if (req.query['code'] !== undefined || (req.body as { code?: unknown } | undefined)?.code !== undefined) {
-      throw new AuthError('InvalidParameter', 'a login request carries no code; the provider returns to the callback');
+    // What only the provider's answer carries: passport-oauth2 would take it for a callback.
+    const body = req.body as Record<string, unknown> | undefined;
+    if (['code', 'state', 'error'].some((name) => req.query[name] !== undefined || body?.[name] !== undefined)) {
+      throw new AuthError('InvalidParameter', 'a login request carries no code, state or error; the provider returns to the callback');
     }
     const query = parseInput(loginQuery, req.query, 'query');
+    // A link started from another site would link whatever account the browser holds at the
+    // provider (silent consent): a link starts from this site's pages only (Fetch Metadata).
+    const site = req.headers['sec-fetch-site'];
+    if (query.link === 'true' && site !== undefined && site !== 'same-origin' && site !== 'none') {
+      throw new AuthError('Forbidden', 'cross-origin request refused');
+    }
     res.locals['oauthTarget'] = { redirect: flow.redirects.target(query.redirect), link: query.link === 'true' };
     next();
   };
@@ -97,14 +105,12 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   const callback: RequestHandler = async (req, res) => {
     if (!flow) throw notConfigured();
     const transaction = await flow.cookie.open(req);
-    // Single use, whatever happens next. A request without it (a cross-site POST that could not
-    // carry it) leaves alone a login this browser may still have under way.
-    if (flow.cookie.sent(req)) flow.cookie.clear(res);
     if (!transaction) throw refused('the login state is missing or expired in this browser; start the login again');
     try {
       await finish(req, res, flow, transaction);
     } catch (err) {
       const error = asAuthError(oauthError(err, flow.owner, ctx.logger), ctx, req);
+      ctx.audit.refusal(req, transaction.link ? 'link' : 'login', error, { provider: flow.type });
       res.redirect(302, withParams(transaction.redirect, { error: error.toJSON().error, error_code: error.code }));
     }
   };
@@ -118,17 +124,21 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
       throw new AuthError('InvalidParameter', 'a posted callback carries its parameters in the form only');
     }
     const params = parseInput(callbackParams, posted ? (req.body ?? {}) : req.query, 'callback');
-    if (params.error !== undefined || params.error_code !== undefined) throw denied(flow.owner, params);
+    // The state first: a callback that is not the answer to this browser's login (a link to
+    // `?error=access_denied`) changes nothing, and the login under way can still finish.
     if (params.state === undefined || !safeEqual(params.state, transaction.state)) {
       throw refused('the state does not match the login this browser started');
     }
+    flow.cookie.clear(res); // single use, whatever happens next
+    if (params.error !== undefined || params.error_code !== undefined) throw denied(flow.owner, params);
     await markUsed(flow, transaction);
     if (params.code === undefined || params.code === '') throw refused(`${flow.owner} sent no authorization code`);
     setTransaction(req, transaction);
     const outcome = await withTimeout(ctx.authenticate(flow.strategy, req, res), flow.timeoutMs, flow.owner);
     if (outcome.type !== 'success') throw refused(`the ${flow.owner} login did not complete`);
     const tokens = await ctx.completeLogin(outcome.identity, { link: transaction.link });
-    res.redirect(302, withParams(transaction.redirect, { code: await ctx.exchangeCodes.issue(tokens) }));
+    ctx.audit.event(req, transaction.link ? 'link' : 'login', { userId: tokens.userId, provider: flow.type, sessionId: tokens.sessionId });
+    res.redirect(302, withParams(transaction.redirect, await ctx.finishWebLogin(req, res, tokens)));
   }
 
   /** Records the state as used until it would have expired anyway: a replayed cookie and state are refused. */

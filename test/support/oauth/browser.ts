@@ -86,7 +86,8 @@ export class Browser {
     return [...this.cookies.values()].find((c) => c.name === name);
   }
 
-  private cookieHeader(url: URL, method: string, crossSite: boolean): string {
+  /** The Cookie header this browser sends with a request to `url`. */
+  cookieHeader(url: URL, method = 'GET', crossSite = false): string {
     return [...this.cookies.values()]
       .filter((c) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
       .filter((c) => !crossSite || c.sameSite === 'none' || (c.sameSite === 'lax' && method === 'GET'))

@@ -116,12 +116,21 @@ export async function startLogin(t: OAuthApp, browser: Browser, provider: string
   return res;
 }
 
+// The browser each landing URL was reached in: its exchange sends that browser's cookies.
+const browsers = new WeakMap<URL, Browser>();
+
+/** A landing URL, remembered as reached in `browser`. */
+export function landedIn(browser: Browser, url: URL): URL {
+  browsers.set(url, browser);
+  return url;
+}
+
 /** The whole dance for a provider whose callback is a redirect (Google, Facebook): where the browser lands. */
 export async function webLogin(t: OAuthApp, browser: Browser, provider: string, query?: string, headers?: Record<string, string>) {
   const start = await startLogin(t, browser, provider, query, headers);
   expect(start.status, await start.clone().text()).toBe(302);
   const landed = await browser.navigate(start.headers.get('location')!, { crossSite: true });
-  return new URL(landed.url);
+  return landedIn(browser, new URL(landed.url));
 }
 
 /** The dance for Apple: authorize answers a form that the page posts, cross-site, to the callback. */
@@ -130,19 +139,20 @@ export async function appleLogin(t: OAuthApp, browser: Browser, override?: Recor
   expect(start.status, await start.clone().text()).toBe(302);
   const page = await browser.request(start.headers.get('location')!, { crossSite: true });
   const submitted = await browser.submitForm(await page.text(), { crossSite: true, ...(override && { override }) });
-  return { ...submitted, landed: submitted.url ? new URL(submitted.url) : undefined };
+  return { ...submitted, landed: submitted.url ? landedIn(browser, new URL(submitted.url)) : undefined };
 }
 
-/** `POST /session/exchange` with the code a landing URL carries. */
-export function exchange(t: OAuthApp, code: string | null) {
-  return request(t.app).post('/auth/session/exchange').send({ code });
+/** `POST /session/exchange` with a code, from `browser` (with its cookies: the code is bound to one). */
+export function exchange(t: OAuthApp, code: string | null, browser?: Browser) {
+  const cookie = browser?.cookieHeader(new URL(`${t.base}/auth/session/exchange`), 'POST');
+  return request(t.app).post('/auth/session/exchange').set(cookie ? { Cookie: cookie } : {}).send({ code });
 }
 
-/** The tokens of a web login that landed on the target with a code. */
-export async function tokensOf(t: OAuthApp, landed: URL) {
+/** The tokens of a web login that landed on the target with a code, exchanged from the browser that landed. */
+export async function tokensOf(t: OAuthApp, landed: URL, browser = browsers.get(landed)) {
   expect(landed.origin + landed.pathname, landed.href).toBe(DONE);
   expect(landed.searchParams.get('error'), landed.href).toBeNull();
-  const res = await exchange(t, landed.searchParams.get('code'));
+  const res = await exchange(t, landed.searchParams.get('code'), browser);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as { access_token: string; refresh_token?: string; user_id: string };
 }
