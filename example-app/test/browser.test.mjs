@@ -151,7 +151,7 @@ describe('the newsroom on MemoryStore', () => {
   ]) {
     test(`signs in with ${provider} through the local test provider, then publishes`, TIMEOUT, async () => {
       const { page, errors } = await browser.visitor();
-      await site.providerLogin(page, type, account, provider);
+      await site.providerLogin(page, type, account, provider, { atConsent: (consent) => browser.screenshot(consent, `consent-${provider.toLowerCase()}`) });
       const session = await site.session(page);
       // Apple sends the name only with the first authorization: it was kept.
       assert.deepEqual([session.kind, session.who], ['journalist', name]);
@@ -161,6 +161,36 @@ describe('the newsroom on MemoryStore', () => {
       assert.deepEqual(errors, []);
     });
   }
+
+  for (const [type, provider] of [['oauth2-google', 'Google'], ['oauth2-apple', 'Apple']]) {
+    test(`cancelling at ${provider} brings the visitor back with a readable message, still a reader`, TIMEOUT, async () => {
+      const { page, errors } = await browser.visitor();
+      await open(page, site.at('/signin'));
+      const reader = await site.session(page);
+      await page.click(`#providers [data-provider="${type}"]`);
+      await page.waitForURL((url) => url.hostname === 'localhost');
+      await page.click('button[value=cancel]');
+      await page.waitForURL((url) => url.origin === new URL(base).origin);
+      await ready(page);
+      assert.equal(await page.locator('#signin-error').textContent(), `The ${provider} login was cancelled.`);
+      assert.deepEqual(await site.session(page), reader);
+      assert.equal(new URL(page.url()).search, '', 'the error left the address bar');
+      assert.deepEqual(errors, []);
+    });
+  }
+
+  test('shows a readable error with Retry when the stories cannot be loaded, and recovers', TIMEOUT, async () => {
+    const { page, errors } = await browser.visitor();
+    await page.route('**/api/posts', (route) => route.abort('connectionrefused'));
+    await open(page, base);
+    const notice = page.locator('#notice');
+    assert.match(await notice.textContent(), /The newsroom cannot be reached\. Check your connection, then retry\./);
+    await page.unroute('**/api/posts');
+    await notice.locator('button', { hasText: 'Retry' }).click();
+    await page.locator('.post-title').first().waitFor();
+    assert.equal(await notice.isHidden(), true);
+    assert.deepEqual(errors, []);
+  });
 
   test('links Google to an email/password journalist (both identities shown), refuses one that is someone else’s, unlinks, never the last', TIMEOUT, async () => {
     const { page, errors } = await browser.visitor();

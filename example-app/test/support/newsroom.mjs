@@ -72,10 +72,11 @@ export function newsroom(base) {
      * A provider button (on the sign-in page, or "Add …" on the profile page): through the
      * local test provider's consent page, where `account` is picked, back to the app.
      */
-    async throughProvider(page, button, account, provider) {
+    async throughProvider(page, button, account, provider, { atConsent } = {}) {
       await page.click(button);
       await page.waitForURL((url) => url.hostname === 'localhost', { timeout: 10_000 });
       assert.match(await page.locator('header h1').textContent(), new RegExp(`Sign in with ${provider}`));
+      await atConsent?.(page);
       if (typeof account === 'string') {
         await page.click(`button[data-account="${account}"]`);
       } else {
@@ -87,9 +88,9 @@ export function newsroom(base) {
       await ready(page);
     },
 
-    async providerLogin(page, type, account, provider) {
+    async providerLogin(page, type, account, provider, options) {
       await open(page, at('/signin'));
-      await this.throughProvider(page, `#providers [data-provider="${type}"]`, account, provider);
+      await this.throughProvider(page, `#providers [data-provider="${type}"]`, account, provider, options);
       assert.equal(new URL(page.url()).pathname, '/');
     },
 
