@@ -367,6 +367,7 @@ describe('the newsroom on MemoryStore', () => {
     await page.waitForURL((url) => url.pathname === '/');
     await ready(page);
     assert.equal((await site.session(page)).kind, 'reader');
+    assert.match(await page.locator('#notice').textContent(), /Your account has been deleted/);
     await site.logIn(page, email, PASSWORD);
     assert.equal((await site.loginError(page)).code, 'InvalidPassword');
     assert.deepEqual(errors, []);

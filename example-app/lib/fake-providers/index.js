@@ -33,7 +33,7 @@ export async function startFakeProviders({ only = ['google', 'facebook', 'apple'
   if (only.includes('google')) {
     const clientId = 'newsroom-dev.apps.local-test-google';
     const clientSecret = secret();
-    // The issuer is only a name the ID tokens carry; the app's first request tells us nothing about it.
+    // The issuer is a name the ID tokens carry and the package checks; it need not be a URL that answers.
     const app = googleApp({ clientId, clientSecret, issuer: 'https://accounts.google.local-test' });
     const url = await started(app);
     options.google = {

@@ -1,6 +1,6 @@
 // Stories: every visitor reads them; journalists publish. The server decides who may
 // publish (`requireUser({ providers: [...] })`); the page only explains it.
-import { $, api, element, formatDate, hide, postJson, showError, startPage } from './common.js';
+import { $, api, element, formatDate, hide, postJson, showError, showMessage, startPage } from './common.js';
 
 // textContent only: post titles and bodies are user input.
 function postElement(post) {
@@ -65,8 +65,13 @@ function enablePublishing() {
   });
 }
 
+// After "Delete my account" on the profile page.
+const deleted = new URLSearchParams(location.search).has('deleted');
+if (deleted) history.replaceState(null, '', location.pathname);
+
 startPage(async (visitor) => {
   if (visitor.journalist) enablePublishing();
   else explainReader();
   await loadPosts();
+  if (deleted) showMessage($('#notice'), 'Your account has been deleted. You are reading as a new anonymous reader.');
 });
