@@ -30,7 +30,7 @@ function seedPosts(now = Date.now()) {
       title: 'Journalists wanted',
       body:
         'Publishing is reserved for journalists, who sign in with an email and a ' +
-        'password (and later Google, Facebook or Apple). Anonymous readers are ' +
+        'password, or with Google, Facebook or Apple. Anonymous readers are ' +
         'turned away by the server, not just hidden by the page.',
       author: 'The editors',
       createdAt: new Date(now - 8 * DAY),

@@ -2,121 +2,50 @@
 //   npm test                                        (MemoryStore)
 //   MONGODB_URI=mongodb://127.0.0.1:27017/ npm test  (also MongoStore and the posts collection)
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createAuth, MemoryStore, MongoStore } from 'express-auth-providers';
-import { createApp } from '../lib/app.js';
-import { MemoryPosts, MongoPosts } from '../lib/posts.js';
+import { startNewsroom, storages } from './support/api.mjs';
 
-const quiet = { info() {}, warn() {}, error() {} };
 const SEEDED_TITLES = ['Welcome to the newsroom', 'How reading works', 'Journalists wanted'];
-
-const storages = [
-  { name: 'MemoryStore', open: async () => ({ store: new MemoryStore(), posts: new MemoryPosts(), close: async () => {} }) },
-];
-if (process.env.MONGODB_URI) {
-  storages.push({
-    name: 'MongoStore',
-    async open() {
-      const { MongoClient } = await import('mongodb');
-      const client = await MongoClient.connect(process.env.MONGODB_URI);
-      const db = client.db(`example_app_api_${randomBytes(4).toString('hex')}`);
-      const posts = new MongoPosts(db);
-      await posts.init();
-      return {
-        store: new MongoStore({ db }),
-        posts,
-        close: async () => {
-          await db.dropDatabase();
-          await client.close();
-        },
-      };
-    },
-  });
-}
+const JOURNALIST_ONLY = 'requires an identity from local-userpass or oauth2-google or oauth2-facebook or oauth2-apple';
 
 for (const storage of storages) {
   describe(`posts API on ${storage.name}`, () => {
-    let opened;
-    let auth;
-    let server;
-    let base;
-
+    let app;
     before(async () => {
-      opened = await storage.open();
-      auth = createAuth({ store: opened.store, providers: { 'anon-user': {} }, logger: quiet });
-      await auth.init();
-      server = createApp({ auth, posts: opened.posts }).listen(0, '127.0.0.1');
-      await new Promise((resolve) => server.once('listening', resolve));
-      base = `http://127.0.0.1:${server.address().port}`;
+      app = await startNewsroom(storage);
     });
-    after(async () => {
-      server?.closeAllConnections();
-      await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-      await opened?.close();
-    });
+    after(() => app?.close());
 
-    const call = async (path, { token, ...init } = {}) => {
-      const headers = { ...init.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-      const res = await fetch(`${base}${path}`, { ...init, headers });
-      return { status: res.status, body: await res.json() };
-    };
     const publish = (token, body, headers = { 'Content-Type': 'application/json' }) =>
-      call('/api/posts', { method: 'POST', token, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-
-    const anonymousReader = async () => (await call('/auth/providers/anon-user/login', { method: 'POST' })).body;
-
-    // Until a journalist provider exists, a journalist is an anonymous user given a
-    // local-userpass identity straight in the store; the refresh then mints a token that says so.
-    const journalist = async (email) => {
-      const tokens = await anonymousReader();
-      const now = new Date();
-      await auth.store.insertIdentity({
-        id: `ident-${randomBytes(6).toString('hex')}`,
-        providerType: 'local-userpass',
-        userId: tokens.user_id,
-        data: { email },
-        createdAt: now,
-        lastLoginAt: now,
-      });
-      await auth.store.updateUser(tokens.user_id, { anonymous: false, data: { email } });
-      const refreshed = await call('/auth/session', { method: 'POST', token: tokens.refresh_token });
-      assert.equal(refreshed.status, 200);
-      return { id: tokens.user_id, token: refreshed.body.access_token };
-    };
+      app.call('/api/posts', { method: 'POST', token, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
     describe('GET /api/posts', () => {
       test('lists the seeded posts, newest first, for an anonymous reader', async () => {
-        const { access_token } = await anonymousReader();
-        const { status, body } = await call('/api/posts', { token: access_token });
+        const { access_token } = await app.reader();
+        const { status, body } = await app.call('/api/posts', { token: access_token });
         assert.equal(status, 200);
-        assert.deepEqual(
-          body.posts.map((p) => p.title),
-          SEEDED_TITLES,
-        );
+        assert.deepEqual(body.posts.map((p) => p.title), SEEDED_TITLES);
         assert.deepEqual(Object.keys(body.posts[0]).sort(), ['author', 'author_id', 'body', 'created_at', 'id', 'title']);
       });
 
       test('refuses a request without a token (401 MissingAuthReq) or with a bad one (401 InvalidSession)', async () => {
-        assert.equal((await call('/api/posts')).body.error_code, 'MissingAuthReq');
-        const bad = await call('/api/posts', { token: 'not.a.token' });
+        assert.equal((await app.call('/api/posts')).body.error_code, 'MissingAuthReq');
+        const bad = await app.call('/api/posts', { token: 'not.a.token' });
         assert.deepEqual([bad.status, bad.body.error_code], [401, 'InvalidSession']);
       });
     });
 
     describe('POST /api/posts', () => {
-      test('refuses an anonymous reader with 403 Forbidden and stores nothing', async () => {
-        const { access_token } = await anonymousReader();
+      test('refuses an anonymous reader with 403 Forbidden (journalists only) and stores nothing', async () => {
+        const { access_token } = await app.reader();
         const refused = await publish(access_token, { title: 'Scoop', body: 'Not from a journalist.' });
-        assert.deepEqual(refused, {
-          status: 403,
-          body: { error: 'anonymous users may not access this resource', error_code: 'Forbidden' },
-        });
-        assert.equal((await call('/api/posts', { token: access_token })).body.posts.some((p) => p.title === 'Scoop'), false);
+        assert.deepEqual(refused.status, 403);
+        assert.deepEqual(refused.body, { error: JOURNALIST_ONLY, error_code: 'Forbidden' });
+        assert.equal((await app.call('/api/posts', { token: access_token })).body.posts.some((p) => p.title === 'Scoop'), false);
       });
 
       test('publishes a journalist’s post, trimmed, under their email, at the top of the list', async () => {
-        const jane = await journalist('jane@example.com');
+        const jane = await app.journalist('jane@example.com');
         const created = await publish(jane.token, { title: '  Breaking  ', body: 'Line one\nLine two', extra: 'ignored' });
         assert.equal(created.status, 201);
         assert.equal(created.body.title, 'Breaking');
@@ -124,13 +53,18 @@ for (const storage of storages) {
         assert.equal(created.body.author, 'jane@example.com');
         assert.equal(created.body.author_id, jane.id);
         assert.equal('extra' in created.body, false);
+        assert.deepEqual((await app.call('/api/posts', { token: jane.token })).body.posts[0], created.body);
+      });
 
-        const listed = await call('/api/posts', { token: jane.token });
-        assert.deepEqual(listed.body.posts[0], created.body);
+      test('refuses a journalist whose session ended (the publish route checks it), even with an unexpired access token', async () => {
+        const joan = await app.journalist('joan@example.com');
+        assert.equal((await app.call('/auth/session', { method: 'DELETE', token: joan.refresh })).status, 204);
+        const refused = await publish(joan.token, { title: 'Late', body: 'After logout.' });
+        assert.deepEqual([refused.status, refused.body.error_code], [401, 'InvalidSession']);
       });
 
       test('rejects a body that is not a post with 400 InvalidParameter naming the field', async () => {
-        const { token } = await journalist('joe@example.com');
+        const { token } = await app.journalist('joe@example.com');
         const cases = [
           [{ body: 'no title' }, 'invalid title: expected a string'],
           [{ title: { $ne: null }, body: 'operator' }, 'invalid title: expected a string'],
@@ -143,23 +77,49 @@ for (const storage of storages) {
           ['"just a string"', 'the request body is not valid JSON, or not a JSON object'],
         ];
         for (const [input, error] of cases) {
-          assert.deepEqual(await publish(token, input), { status: 400, body: { error, error_code: 'InvalidParameter' } }, JSON.stringify(input).slice(0, 60));
+          const res = await publish(token, input);
+          assert.deepEqual([res.status, res.body], [400, { error, error_code: 'InvalidParameter' }], JSON.stringify(input).slice(0, 60));
         }
         const formEncoded = await publish(token, 'title=a&body=b', { 'Content-Type': 'application/x-www-form-urlencoded' });
         assert.deepEqual(formEncoded.body.error_code, 'InvalidParameter');
-        assert.equal((await call('/api/posts', { token })).body.posts.some((p) => p.author === 'joe@example.com'), false);
+        assert.equal((await app.call('/api/posts', { token })).body.posts.some((p) => p.author === 'joe@example.com'), false);
       });
 
       test('rejects a body over 16 KiB with 413 BodyTooLarge', async () => {
-        const { token } = await journalist('big@example.com');
+        const { token } = await app.journalist('big@example.com');
         const res = await publish(token, { title: 'Huge', body: 'x'.repeat(17 * 1024) });
-        assert.deepEqual(res, { status: 413, body: { error: 'the request body is too large', error_code: 'BodyTooLarge' } });
+        assert.deepEqual([res.status, res.body], [413, { error: 'the request body is too large', error_code: 'BodyTooLarge' }]);
+      });
+    });
+
+    describe('with an API key (Authorization: ApiKey)', () => {
+      test('a journalist’s key reads and publishes as them; disabled or deleted, it is refused', async () => {
+        const kim = await app.journalist('kim@example.com');
+        const created = await app.call('/auth/api_keys', { method: 'POST', token: kim.token, json: { name: 'ci' } });
+        assert.equal(created.status, 201);
+        const { key, _id: id } = created.body;
+        assert.equal((await app.call('/api/posts', { key })).status, 200);
+        const post = await app.call('/api/posts', { method: 'POST', key, json: { title: 'By key', body: 'From a script.' } });
+        assert.deepEqual([post.status, post.body.author, post.body.author_id], [201, 'kim@example.com', kim.id]);
+
+        assert.equal((await app.call(`/auth/api_keys/${id}/disable`, { method: 'PUT', token: kim.token })).status, 204);
+        assert.deepEqual((await app.call('/api/posts', { key })).body.error_code, 'AuthError');
+        assert.equal((await app.call(`/auth/api_keys/${id}/enable`, { method: 'PUT', token: kim.token })).status, 204);
+        assert.equal((await app.call('/api/posts', { key })).status, 200);
+        assert.equal((await app.call(`/auth/api_keys/${id}`, { method: 'DELETE', token: kim.token })).status, 204);
+        assert.equal((await app.call('/api/posts', { key })).status, 401);
+      });
+
+      test('an anonymous reader cannot make one', async () => {
+        const { access_token } = await app.reader();
+        const res = await app.call('/auth/api_keys', { method: 'POST', token: access_token, json: { name: 'sneaky' } });
+        assert.equal(res.status, 403);
       });
     });
 
     test('answers an unknown API route with 404 JSON', async () => {
-      const res = await call('/api/nothing');
-      assert.deepEqual(res, { status: 404, body: { error: 'no route for GET /api/nothing', error_code: 'NotFound' } });
+      const res = await app.call('/api/nothing');
+      assert.deepEqual([res.status, res.body], [404, { error: 'no route for GET /api/nothing', error_code: 'NotFound' }]);
     });
   });
 }

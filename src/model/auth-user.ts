@@ -19,9 +19,10 @@ declare global {
   namespace Express {
     // Merges with Passport's empty `Express.User`, so `req.user` is typed in host apps.
     interface User extends AuthUser {}
-    // Declared here too (as @types/passport does), for host apps that do not install Passport's types.
+    // `req.user` itself, declared as @types/passport declares it (the two merge): a host
+    // compiles without Passport's types in its program, which nothing in ours imports.
     interface Request {
-      user?: User;
+      user?: User | undefined;
     }
   }
 }

@@ -3,6 +3,15 @@ import { fileURLToPath } from 'node:url';
 
 const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The settings a developer's shell might hold, cleared: the app starts as from a fresh clone. */
+const NO_CONFIGURATION = Object.fromEntries(
+  [
+    'MONGODB_URI', 'AUTH_SIGNING_KEY', 'PUBLIC_URL', 'ADMIN_EMAILS', 'NODE_ENV',
+    'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'FACEBOOK_APP_ID', 'FACEBOOK_APP_SECRET',
+    'APPLE_CLIENT_ID', 'APPLE_TEAM_ID', 'APPLE_KEY_ID', 'APPLE_PRIVATE_KEY',
+  ].map((name) => [name, '']),
+);
+
 /**
  * Starts `node server.js` as `npm start` would, on a free port, and resolves once it
  * prints the address it listens on. `lines` collects its stdout, `log()` everything.
@@ -10,7 +19,7 @@ const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export function startServer(env = {}) {
   const child = spawn(process.execPath, ['server.js'], {
     cwd: APP_DIR,
-    env: { ...process.env, MONGODB_URI: '', AUTH_SIGNING_KEY: '', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, ...NO_CONFIGURATION, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = [];
