@@ -234,6 +234,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
+      it('touches a session that keeps its refresh token: lastUsedAt only, its hash and client stay', async () => {
+        const s = session('user-1', { refreshHash: 'kept', client: 'app-services' });
+        await store.insertSession(s);
+        await store.touchSession(s.id, at(30));
+        expect(await store.getSession(s.id, at(31))).toEqual({ ...s, lastUsedAt: at(30) });
+        await expect(store.touchSession('unknown', at(30))).resolves.toBeUndefined();
+      });
+
       it('rejects two sessions with the same refresh hash', async () => {
         await store.insertSession(session('user-1', { refreshHash: 'same' }));
         await expect(store.insertSession(session('user-2', { refreshHash: 'same' }))).rejects.toBeInstanceOf(

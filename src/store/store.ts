@@ -53,6 +53,8 @@ export interface Store {
    * so two concurrent rotations of one token cannot both win.
    */
   rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
+  /** Records a use of a session that keeps its refresh token (no rotation): `lastUsedAt` only. */
+  touchSession(id: string, now: Date): Promise<void>;
   deleteSession(id: string): Promise<boolean>;
   deleteSessionsOfUser(userId: string): Promise<number>;
   listSessions(userId: string, now: Date): Promise<SessionRecord[]>;

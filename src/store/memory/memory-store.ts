@@ -149,6 +149,11 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async touchSession(id: string, now: Date): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) session.lastUsedAt = now;
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     return this.sessions.delete(id);
   }

@@ -202,6 +202,10 @@ export class MongoStore implements Store {
     });
   }
 
+  touchSession(id: string, now: Date): Promise<void> {
+    return guarded('sessions', async () => void (await this.sessions.updateOne({ _id: id }, { $set: { lastUsedAt: now } })));
+  }
+
   deleteSession(id: string): Promise<boolean> {
     return guarded('sessions', async () => (await this.sessions.deleteOne({ _id: id })).deletedCount === 1);
   }
