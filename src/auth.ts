@@ -12,6 +12,8 @@ import { assembleRouter } from './http/router.js';
 import { loginRoutes } from './http/login-routes.js';
 import { linkRoutes } from './http/link-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { parseAppServicesOptions, type AppServicesOptions } from './app-services/options.js';
+import { appServicesRoutes } from './app-services/router.js';
 import { Accounts } from './identity/accounts.js';
 import { createKeySet } from './tokens/key-set.js';
 import { AccessTokens } from './tokens/access-token.js';
@@ -34,6 +36,12 @@ export interface Auth {
    * request: `app.use('/admin/auth', auth.adminRouter(auth.requireUser({ types: ['server'] })))`.
    */
   adminRouter(...guards: RequestHandler[]): Router;
+  /**
+   * App Services' client API (its SDKs, such as `realm-web`, unchanged but for their base URL),
+   * over the same handlers; mount it at the host's root: `app.use(auth.appServicesRouter({ appId }))`.
+   * Its sessions keep their refresh token, as App Services' did. See docs/app-services.md.
+   */
+  appServicesRouter(options: AppServicesOptions): Router;
   /** Creates the store's indexes. The router also does this on its first request. */
   init(): Promise<void>;
   /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
@@ -150,10 +158,12 @@ export function createAuth(input: AuthOptions): Auth {
   };
   const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
+  const loginDeps = { passport: authenticator, providers, accounts, sessions, liveUser, logger };
+  const sessionGroup = sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser, logger });
   const router = assemble([
-    loginRoutes({ passport: authenticator, providers, accounts, sessions, liveUser, logger }),
+    loginRoutes(loginDeps),
     linkRoutes({ passport: authenticator, providers, accounts, liveUser, logger }),
-    sessionRoutes({ store, sessions, access, providers, liveUser, deleteUser: removeUser, logger }),
+    sessionGroup,
   ]);
 
   return {
@@ -166,6 +176,14 @@ export function createAuth(input: AuthOptions): Auth {
         );
       }
       return assemble([adminRoutes(users, guards)]);
+    },
+    appServicesRouter(input) {
+      return appServicesRoutes(parseAppServicesOptions(input, environment), {
+        assemble,
+        login: loginRoutes({ ...loginDeps, client: 'app-services' }),
+        session: sessionGroup,
+        sessions,
+      });
     },
     init,
     store,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import type { Accounts } from '../identity/accounts.js';
 import type { Provider } from '../providers/provider.js';
+import type { SessionClient } from '../model/types.js';
 import type { Sessions } from '../tokens/sessions.js';
 import type { Logger } from '../options.js';
 import { audit, auditRefusal } from './audit.js';
@@ -23,6 +24,8 @@ export interface LoginDeps {
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
   logger: Logger;
+  /** The client dialect of the sessions these routes open (the App Services routes' own instance). */
+  client?: SessionClient | undefined;
 }
 
 /** Looks up an enabled provider by the `:provider` path segment. */
@@ -93,7 +96,7 @@ export function loginRoutes(deps: LoginDeps): Router {
         return;
       }
       const tokens = await deps.accounts.login(verified, ({ user, identities, identity }) =>
-        deps.sessions.start(user, identities, { device: options?.device, identity }),
+        deps.sessions.start(user, identities, { device: options?.device, identity, client: deps.client }),
       );
       audit(deps.logger, req, 'login', { userId: tokens.user_id, provider: provider.type, sessionId: tokens.device_id });
       res.set('Cache-Control', 'no-store').json(tokens);
