@@ -18,6 +18,8 @@ export { MemoryStore } from './store/memory/memory-store.js';
 export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
 export type { RequireUserOptions } from './http/require-user.js';
 export type { AppServicesOptions } from './app-services/options.js';
+export { importAppServicesUsers, type ImportOptions, type ImportSummary, type ImportProblem } from './import/import-users.js';
+export { ExportFormatError } from './import/json-records.js';
 export type { ServerApiKey, ServerApiKeys } from './providers/api-key/index.js';
 export type { AuthUser } from './model/auth-user.js';
 export type { TokenResponse } from './tokens/sessions.js';

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { AuthError } from '../errors.js';
 import type { Sessions } from '../tokens/sessions.js';
-import { fromCanonicalEjson } from './ejson.js';
+import { fromCanonicalEjson } from '../util/ejson.js';
 import { locationRoute } from './location.js';
 import type { ParsedAppServicesOptions } from './options.js';
 import { refreshAuthorised } from './refresh-authorised.js';

@@ -2,7 +2,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { fromCanonicalEjson } from '../../src/app-services/ejson.js';
+import { fromCanonicalEjson } from '../../src/util/ejson.js';
 import { createAuth, MemoryStore } from '../../src/index.js';
 import { createTestApp, MemoryLogger, testSigningKey } from '../support/app.js';
 
