@@ -19,5 +19,6 @@ export function locationRoute(options: ParsedAppServicesOptions): RequestHandler
   };
 }
 
-// `req.protocol` and `req.host` follow the host app's `trust proxy` setting.
-const requestOrigin = (req: Request) => `${req.protocol}://${req.host}`;
+// `req.protocol` and `req.host` follow the host app's `trust proxy` setting; an HTTP/1.0
+// request may carry no Host at all.
+const requestOrigin = (req: Request) => `${req.protocol}://${req.host || 'localhost'}`;
