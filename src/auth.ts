@@ -17,6 +17,8 @@ import { audit, auditRefusal } from './http/audit.js';
 import { exchangeBinding } from './http/exchange-binding.js';
 import { exchangeRoutes } from './http/exchange-routes.js';
 import { authenticate } from './http/authenticate.js';
+import { parseAppServicesOptions, type AppServicesOptions } from './app-services/options.js';
+import { appServicesRoutes } from './app-services/router.js';
 import { Accounts } from './identity/accounts.js';
 import { completeLogin } from './identity/complete-login.js';
 import { ExchangeCodes } from './tokens/exchange-codes.js';
@@ -48,6 +50,13 @@ export interface Auth {
    * browser sends none; `trustedOrigins` pass.
    */
   csrfGuard(): RequestHandler;
+  /**
+   * App Services' client API (its SDKs, such as `realm-web`, unchanged but for their base URL),
+   * over the same handlers; mount it at the host's root: `app.use(auth.appServicesRouter({ appId }))`.
+   * Its sessions keep their refresh token, as App Services' did, and its answers are JSON even
+   * in cookie mode. See docs/app-services.md.
+   */
+  appServicesRouter(options: AppServicesOptions): Router;
   /** Creates the store's indexes. The router also does this on its first request. */
   init(): Promise<void>;
   /** Removes expired sessions and tokens, and inactive anonymous users; run it periodically. */
@@ -185,10 +194,12 @@ export function createAuth(input: AuthOptions): Auth {
   };
   const assemble = (groups: Router[]) => assembleRouter({ ready: init, bodyLimit: options.bodyLimit, logger, groups });
 
+  const loginDeps = { providers, completeLogin: context.completeLogin, delivery, sources, liveUser, logger };
+  const sessionGroup = sessionRoutes({ store, sessions, access, providers, sources, crossOrigin, delivery, liveUser, deleteUser: removeUser, logger });
   const router = assemble([
-    loginRoutes({ providers, completeLogin: context.completeLogin, delivery, sources, liveUser, logger }),
+    loginRoutes(loginDeps),
     linkRoutes({ providers, accounts, liveUser, logger }),
-    sessionRoutes({ store, sessions, access, providers, sources, crossOrigin, delivery, liveUser, deleteUser: removeUser, logger }),
+    sessionGroup,
     exchangeRoutes(exchangeCodes, delivery),
   ]);
 
@@ -204,6 +215,14 @@ export function createAuth(input: AuthOptions): Auth {
       return assemble([adminRoutes(users, guards)]);
     },
     csrfGuard: () => csrfGuard(crossOrigin, sources, logger),
+    appServicesRouter(input) {
+      return appServicesRoutes(parseAppServicesOptions(input, environment), {
+        assemble,
+        login: loginRoutes({ ...loginDeps, client: 'app-services' }),
+        session: sessionGroup,
+        sessions,
+      });
+    },
     init,
     store,
     async sweep() {

@@ -234,6 +234,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
+      it('touches a session that keeps its refresh token: lastUsedAt only, its hash and client stay', async () => {
+        const s = session('user-1', { refreshHash: 'kept', client: 'app-services' });
+        await store.insertSession(s);
+        await store.touchSession(s.id, at(30));
+        expect(await store.getSession(s.id, at(31))).toEqual({ ...s, lastUsedAt: at(30) });
+        await expect(store.touchSession('unknown', at(30))).resolves.toBeUndefined();
+      });
+
       it('rejects two sessions with the same refresh hash', async () => {
         await store.insertSession(session('user-1', { refreshHash: 'same' }));
         await expect(store.insertSession(session('user-2', { refreshHash: 'same' }))).rejects.toBeInstanceOf(
@@ -410,6 +418,58 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
       it('gives one of 10 concurrent callers the lock', async () => {
         const holders = await Promise.all(Array.from({ length: 10 }, () => store.acquireLock('raced', T0, 30_000)));
         expect(holders.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('bulk import', () => {
+      const credential = (email: string, identityId: string) => ({
+        email,
+        identityId,
+        passwordHash: 'h',
+        status: 'confirmed' as const,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+
+      it('inserts users, identities and credentials, and finds them again by their keys', async () => {
+        const u = user({ providers: ['local-userpass'] });
+        const i = identity(u.id, { providerType: 'local-userpass', id: 'lp-1', data: { email: 'a@example.com' } });
+        const c = credential('a@example.com', 'lp-1');
+        expect(await store.insertMany({ users: [u], identities: [i], userpass: [c] })).toEqual({ users: [], identities: [], userpass: [] });
+        expect(await store.getUser(u.id)).toEqual(u);
+        expect(await store.getIdentity('local-userpass', 'lp-1')).toEqual(i);
+        expect(await store.getUserpass('a@example.com')).toEqual(c);
+        const found = await store.findMany({
+          users: [u.id, 'missing'],
+          identities: [{ providerType: 'local-userpass', id: 'lp-1' }, { providerType: 'anon-user', id: 'lp-1' }],
+          userpass: ['a@example.com', 'b@example.com'],
+        });
+        expect(found).toEqual({ users: [u], identities: [i], userpass: [c] });
+        expect(await store.findMany({ users: [], identities: [], userpass: [] })).toEqual({ users: [], identities: [], userpass: [] });
+      });
+
+      it('skips records whose unique key is taken, lists their positions, and writes the others', async () => {
+        const taken = user();
+        await store.insertUser(taken);
+        await store.insertIdentity(identity(taken.id, { providerType: 'custom-token', id: 'sub-1' }));
+        await store.insertUserpass(credential('taken@example.com', 'other'));
+        const fresh = [user(), user()];
+        const skipped = await store.insertMany({
+          users: [fresh[0]!, { ...taken, data: { changed: true } }, fresh[1]!],
+          identities: [
+            identity(fresh[0]!.id, { providerType: 'custom-token', id: 'sub-1' }),
+            identity(fresh[0]!.id, { providerType: 'custom-token', id: 'sub-2' }),
+            identity(fresh[1]!.id, { providerType: 'custom-token', id: 'sub-2' }),
+          ],
+          userpass: [credential('taken@example.com', 'mine'), credential('new@example.com', 'mine')],
+        });
+        expect(skipped).toEqual({ users: [1], identities: [0, 2], userpass: [0] });
+        expect((await store.getUser(taken.id))?.data).toEqual({});
+        expect((await store.getIdentity('custom-token', 'sub-1'))?.userId).toBe(taken.id);
+        expect((await store.getIdentity('custom-token', 'sub-2'))?.userId).toBe(fresh[0]!.id);
+        expect((await store.getUserpass('taken@example.com'))?.identityId).toBe('other');
+        expect((await store.getUserpass('new@example.com'))?.identityId).toBe('mine');
+        expect(await store.getUser(fresh[1]!.id)).not.toBeNull();
       });
     });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import type { CompleteLogin } from '../identity/complete-login.js';
 import type { Provider } from '../providers/provider.js';
+import type { SessionClient } from '../model/types.js';
 import type { Logger } from '../options.js';
 import { audit, auditRefusal } from './audit.js';
 import { verifiedIdentity } from './authenticate.js';
@@ -24,6 +25,8 @@ export interface LoginDeps {
   /** requireUser({ checkSession: true }): a link needs the current user's live session. */
   liveUser: RequestHandler;
   logger: Logger;
+  /** The client dialect of the sessions these routes open (the App Services routes' own instance). */
+  client?: SessionClient | undefined;
 }
 
 /** Looks up an enabled provider by the `:provider` path segment. */
@@ -81,9 +84,9 @@ export function loginRoutes(deps: LoginDeps): Router {
     }
   }
   // A link is checked by requireUser (CSRF included, for a cookie); a login that would set
-  // cookies by the delivery's login guard.
+  // cookies by the delivery's login guard (the App Services routes answer JSON only: none).
   const currentUserOrLoginGuard: RequestHandler = (req, res, next) =>
-    wantsLink(req) ? deps.liveUser(req, res, next) : deps.delivery.guardLogin(req, res, next);
+    wantsLink(req) ? deps.liveUser(req, res, next) : deps.client ? next() : deps.delivery.guardLogin(req, res, next);
   router.post('/providers/:provider/login', currentUserOrLoginGuard, providerLoginGuards(deps.providers), async (req, res) => {
     const provider = enabledProvider(deps.providers, req);
     const { options } = parseBody(loginEnvelope, req);
@@ -98,9 +101,10 @@ export function loginRoutes(deps: LoginDeps): Router {
         deps.delivery.send(req, res, tokens, deps.sources.read(req, { cookies: ['access'] }));
         return;
       }
-      const tokens = await deps.completeLogin(verified, { device: options?.device });
+      const tokens = await deps.completeLogin(verified, { device: options?.device, client: deps.client });
       audit(deps.logger, req, 'login', { userId: tokens.userId, provider: provider.type, sessionId: tokens.sessionId });
-      deps.delivery.send(req, res, tokens);
+      if (deps.client) deps.delivery.sendJson(res, tokens);
+      else deps.delivery.send(req, res, tokens);
     } catch (err) {
       auditRefusal(deps.logger, req, event, err, { provider: provider.type });
       throw err;

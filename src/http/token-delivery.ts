@@ -60,6 +60,11 @@ export class TokenDelivery {
       res.json(body);
       return;
     }
+    this.sendJson(res, tokens);
+  }
+
+  /** Answers with the tokens in the JSON body whatever the mode (clients that read no cookies: App Services' SDKs). */
+  sendJson(res: Response, tokens: IssuedTokens): void {
     const body: TokenResponse = {
       access_token: tokens.accessToken,
       ...(tokens.refreshToken !== undefined ? { refresh_token: tokens.refreshToken } : {}),
@@ -68,7 +73,7 @@ export class TokenDelivery {
       user_id: tokens.userId,
       device_id: tokens.sessionId,
     };
-    res.json(body);
+    res.set('Cache-Control', 'no-store').json(body);
   }
 
   /** Sets the session cookies without answering (a redirect that completes a login in cookie mode). */

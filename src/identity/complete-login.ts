@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { SessionCheck } from '../tokens/session-check.js';
+import type { SessionClient } from '../model/types.js';
 import type { IssuedTokens, Sessions } from '../tokens/sessions.js';
 import type { Accounts } from './accounts.js';
 import type { VerifiedIdentity } from './verified-identity.js';
@@ -15,6 +16,8 @@ export interface CompleteLoginOptions {
   link?: LinkTarget | undefined;
   /** The client's description of its device, stored on a new session. */
   device?: Record<string, unknown> | undefined;
+  /** The client dialect a new session is opened for (App Services' routes: a refresh token that does not rotate). */
+  client?: SessionClient | undefined;
 }
 
 /** How every login ends, whichever route or provider verified the identity. */
@@ -27,7 +30,7 @@ export type CompleteLogin = (verified: VerifiedIdentity, options?: CompleteLogin
  */
 export function completeLogin(accounts: Accounts, sessions: Sessions, check: SessionCheck): CompleteLogin {
   return async (verified, options = {}) => {
-    const { link, device } = options;
+    const { link, device, client } = options;
     if (link) {
       // A web flow's link target was signed in when the flow began; it must still be when it ends.
       if ((await check.state(link.sessionId, link.userId)) !== 'live') {
@@ -36,6 +39,6 @@ export function completeLogin(accounts: Accounts, sessions: Sessions, check: Ses
       await accounts.link(link.userId, verified);
       return sessions.reissue(link.sessionId);
     }
-    return accounts.login(verified, ({ user, identities, identity }) => sessions.start(user, identities, { device, identity }));
+    return accounts.login(verified, ({ user, identities, identity }) => sessions.start(user, identities, { device, identity, client }));
   };
 }

@@ -52,6 +52,9 @@ export interface IdentityRecord {
   lastLoginAt: Date;
 }
 
+/** The client dialect a session was opened for (see `SessionRecord.client`). */
+export type SessionClient = 'app-services';
+
 export interface SessionRecord {
   id: string;
   userId: string;
@@ -70,6 +73,12 @@ export interface SessionRecord {
   device?: Record<string, unknown> | undefined;
   /** The identity the session was opened with, so revoking a credential (an API key) ends its sessions. */
   identity?: { providerType: ProviderType; id: string } | undefined;
+  /**
+   * `app-services` for a session opened through the App Services client routes: its clients keep
+   * the first refresh token for the session's life, so it is never rotated, and its access tokens
+   * carry App Services' claims. Absent: a native session, rotated on every refresh.
+   */
+  client?: SessionClient | undefined;
   createdAt: Date;
   lastUsedAt: Date;
   expiresAt: Date;

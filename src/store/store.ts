@@ -53,6 +53,8 @@ export interface Store {
    * so two concurrent rotations of one token cannot both win.
    */
   rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
+  /** Records a use of a session that keeps its refresh token (no rotation): `lastUsedAt` only. */
+  touchSession(id: string, now: Date): Promise<void>;
   deleteSession(id: string): Promise<boolean>;
   deleteSessionsOfUser(userId: string): Promise<number>;
   listSessions(userId: string, now: Date): Promise<SessionRecord[]>;
@@ -105,6 +107,40 @@ export interface Store {
 
   /** Removes expired sessions, tokens and locks (for servers without TTL indexes). */
   sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }>;
+
+  /**
+   * Bulk reads for an import: the users, identities and credentials with these keys that
+   * exist, in one query per collection (one scan each on servers that use no index, rather
+   * than one per record).
+   */
+  findMany(keys: BulkKeys): Promise<BulkRecords>;
+  /**
+   * Bulk writes for an import: inserts the users, then the identities, then the credentials
+   * (in that order, so an identity is never stored before its user), one round trip per
+   * collection. A record whose unique key is taken is skipped, not an error: the answer lists
+   * the positions of the skipped ones. A failure part-way may leave some records written.
+   */
+  insertMany(records: BulkRecords): Promise<BulkSkipped>;
+}
+
+export interface BulkKeys {
+  users: string[];
+  identities: { providerType: ProviderType; id: string }[];
+  /** Normalised emails. */
+  userpass: string[];
+}
+
+export interface BulkRecords {
+  users: UserRecord[];
+  identities: IdentityRecord[];
+  userpass: UserpassRecord[];
+}
+
+/** Positions, in each list given to `insertMany`, of the records skipped because their unique key was taken. */
+export interface BulkSkipped {
+  users: number[];
+  identities: number[];
+  userpass: number[];
 }
 
 export type UserPatch = Partial<

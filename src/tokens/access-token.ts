@@ -27,10 +27,11 @@ export class AccessTokens {
     private readonly now: () => Date,
   ) {}
 
-  async sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'utp' | 'prv' | 'anon'>): Promise<string> {
+  /** `extra`: claims of a client dialect (see dialect-claims.ts); never overrides the ones above. */
+  async sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'utp' | 'prv' | 'anon'>, extra?: Record<string, unknown>): Promise<string> {
     const { kid, alg, key } = this.keys.signing;
     const iat = Math.floor(this.now().getTime() / 1000);
-    return new SignJWT({ sid: claims.sid, typ: 'access', utp: claims.utp, prv: claims.prv, anon: claims.anon })
+    return new SignJWT({ ...extra, sid: claims.sid, typ: 'access', utp: claims.utp, prv: claims.prv, anon: claims.anon })
       .setProtectedHeader({ alg, kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(this.options.issuer)

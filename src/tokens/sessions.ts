@@ -1,10 +1,11 @@
 import { AuthError } from '../errors.js';
 import { onlyAnonymous, providerTypesOf } from '../model/held-providers.js';
 import { newId } from '../model/ids.js';
-import type { IdentityRecord, ProviderType, SessionRecord, UserRecord } from '../model/types.js';
+import type { IdentityRecord, ProviderType, SessionClient, SessionRecord, UserRecord } from '../model/types.js';
 import type { Logger, TokenOptions } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from './access-token.js';
+import { dialectClaims } from './dialect-claims.js';
 import { randomSecret, safeEqual, sha256 } from './secrets.js';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionCheck } from './session-check.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   device?: Record<string, unknown> | undefined;
   /** The identity the login used. */
   identity?: { providerType: ProviderType; id: string } | undefined;
+  /** The client dialect of the route that opens the session (see `SessionRecord.client`). */
+  client?: SessionClient | undefined;
 }
 
 const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
@@ -73,6 +76,7 @@ export class Sessions {
       tokenKey,
       device: opts.device,
       identity: opts.identity && { providerType: opts.identity.providerType, id: opts.identity.id },
+      client: opts.client,
       createdAt: now,
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000),
@@ -85,24 +89,16 @@ export class Sessions {
    * Exchanges the current refresh token for a new access token and a new refresh token. Any
    * older token of the session presented again is taken as stolen and revokes the session
    * (RFC 9700 §4.14), except the one just replaced within the grace period (two tabs
-   * refreshing at once), which yields an access token only.
+   * refreshing at once), which yields an access token only. A session that keeps its refresh
+   * token (`client`, whichever route it is presented to) yields an access token only.
    */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
     const now = this.now();
-    const found = await this.sessionOf(refreshToken, now);
-    if (!found) throw invalidSession('unknown or expired refresh token');
-    const { session, generation } = found;
-    const withinGrace = now.getTime() - (session.rotatedAt?.getTime() ?? 0) <= this.options.refreshGracePeriod * 1000;
-    if (generation === 'retired' || (generation === 'previous' && !withinGrace)) {
-      await this.revoke(session.id);
-      this.logger.warn('express-auth-providers: rotated refresh token reused; session revoked', {
-        sessionId: session.id,
-        userId: session.userId,
-        generation,
-      });
-      throw invalidSession('refresh token reused after rotation; session revoked');
+    const { session, generation, user } = await this.present(refreshToken, now);
+    if (!rotates(session)) {
+      await this.store.touchSession(session.id, now);
+      return this.mint(session, user);
     }
-    const user = await this.liveUser(session);
     if (generation === 'current') {
       const next = newRefreshToken(session.id, session.tokenKey ?? randomSecret());
       if (await this.store.rotateSession(session.id, sha256(refreshToken), sha256(next), now)) {
@@ -110,6 +106,16 @@ export class Sessions {
       }
       // Another request rotated this token a moment ago (two tabs refreshing at once).
     }
+    return this.mint(session, user);
+  }
+
+  /**
+   * An access token for the session of a refresh token, which is not rotated: for the App
+   * Services routes that are authorised with the refresh token itself (`/auth/api_keys`).
+   * The same checks as a refresh apply, reuse detection included.
+   */
+  async accessFor(refreshToken: string): Promise<IssuedTokens> {
+    const { session, user } = await this.present(refreshToken, this.now());
     return this.mint(session, user);
   }
 
@@ -177,6 +183,27 @@ export class Sessions {
     return issuedBy(session, match[2]!) ? { session, generation: 'retired' } : null;
   }
 
+  /**
+   * The live session and user of a presented refresh token. A token the session rotated away
+   * (outside the grace period for the one just replaced) revokes the session.
+   */
+  private async present(refreshToken: string, now: Date) {
+    const found = await this.sessionOf(refreshToken, now);
+    if (!found) throw invalidSession('unknown or expired refresh token');
+    const { session, generation } = found;
+    const withinGrace = now.getTime() - (session.rotatedAt?.getTime() ?? 0) <= this.options.refreshGracePeriod * 1000;
+    if (generation === 'retired' || (generation === 'previous' && !withinGrace)) {
+      await this.revoke(session.id);
+      this.logger.warn('express-auth-providers: rotated refresh token reused; session revoked', {
+        sessionId: session.id,
+        userId: session.userId,
+        generation,
+      });
+      throw invalidSession('refresh token reused after rotation; session revoked');
+    }
+    return { session, generation, user: await this.liveUser(session) };
+  }
+
   private async liveUser(session: SessionRecord): Promise<UserRecord> {
     const user = await this.store.getUser(session.userId);
     if (!user) {
@@ -188,7 +215,10 @@ export class Sessions {
   }
 
   private async mint(session: SessionRecord, user: UserRecord, identities?: IdentityRecord[]): Promise<IssuedTokens> {
-    const accessToken = await this.access.sign({ sub: user.id, sid: session.id, utp: user.type, ...(await this.held(user, identities)) });
+    const accessToken = await this.access.sign(
+      { sub: user.id, sid: session.id, utp: user.type, ...(await this.held(user, identities)) },
+      dialectClaims(session, user),
+    );
     return {
       accessToken,
       expiresIn: this.options.accessTokenTtl,
@@ -198,6 +228,9 @@ export class Sessions {
     };
   }
 }
+
+/** Whether a session's refresh token is replaced on each refresh: all but those of clients that keep the first one. */
+const rotates = (session: SessionRecord) => session.client !== 'app-services';
 
 /** Whether the session issued a refresh token secret: its MAC checks out under the session's key. */
 function issuedBy(session: SessionRecord, secret: string): boolean {

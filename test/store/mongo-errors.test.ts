@@ -160,8 +160,10 @@ describe('MongoStore: every method goes through the translation', () => {
   });
 
   it.each(methods)('%s answers StoreUnavailableError when the pool is cleared', async (name) => {
-    // A Date serves as every argument: an id (a string once interpolated), a record, a query, a time.
-    const args = Array.from({ length: 4 }, () => new Date(0));
+    // A Date serves as every argument: an id (a string once interpolated), a record, a query, a
+    // time; the bulk methods get lists of them.
+    const bulk = { users: [new Date(0)], identities: [new Date(0)], userpass: [new Date(0)] };
+    const args = name === 'findMany' || name === 'insertMany' ? [bulk] : Array.from({ length: 4 }, () => new Date(0));
     const call = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!;
     await expect(call.apply(store, args)).rejects.toBeInstanceOf(StoreUnavailableError);
   });

@@ -1,6 +1,6 @@
 // Type tests, checked by `npm run typecheck` (never run): what a host app's compiler sees.
 import express from 'express';
-import { createAuth, MemoryStore, type AuthUser, type ErrorCode } from '../../src/index.js';
+import { createAuth, importAppServicesUsers, MemoryStore, type AuthUser, type ErrorCode, type ImportProblem, type ImportSummary } from '../../src/index.js';
 
 const auth = createAuth({ store: new MemoryStore(), providers: { 'anon-user': {} } });
 const app = express();
@@ -57,3 +57,10 @@ void client.logIn(Credentials.anonymous()).catch((err: unknown) => {
     void c;
   }
 });
+// App Services compatibility: the router mounts at the host's root; the import is a function too.
+app.use(auth.appServicesRouter({ appId: 'blog-abcde', hostname: 'https://api.example.com' }));
+// @ts-expect-error the app id is required
+auth.appServicesRouter({ hostname: 'https://api.example.com' });
+void importAppServicesUsers({ store: new MemoryStore(), source: 'export.json', onProblem: (p: ImportProblem) => void p.index }).then(
+  (summary: ImportSummary) => summary.awaitingPasswordReset satisfies number,
+);

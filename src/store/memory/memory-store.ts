@@ -12,6 +12,9 @@ import type {
 } from '../../model/types.js';
 import type {
   ApiKeyPatch,
+  BulkKeys,
+  BulkRecords,
+  BulkSkipped,
   IdentityPatch,
   Store,
   UserPatch,
@@ -147,6 +150,11 @@ export class MemoryStore implements Store {
     if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now) return false;
     Object.assign(session, { previousHash: expectedHash, refreshHash: newHash, rotatedAt: now, lastUsedAt: now });
     return true;
+  }
+
+  async touchSession(id: string, now: Date): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) session.lastUsedAt = now;
   }
 
   async deleteSession(id: string): Promise<boolean> {
@@ -289,6 +297,33 @@ export class MemoryStore implements Store {
     return {
       sessions: this.deleteWhere(this.sessions, (s) => s.expiresAt <= now),
       tokens: this.deleteWhere(this.tokens, (t) => t.expiresAt <= now) + this.deleteWhere(this.locks, (l) => l.expiresAt <= now),
+    };
+  }
+
+  async findMany(keys: BulkKeys): Promise<BulkRecords> {
+    const found = <T>(values: (T | undefined)[]) => values.filter((v): v is T => v !== undefined).map(copy);
+    return {
+      users: found(keys.users.map((id) => this.users.get(id))),
+      identities: found(keys.identities.map((k) => this.identities.get(identityKey(k.providerType, k.id)))),
+      userpass: found(keys.userpass.map((email) => this.userpass.get(email))),
+    };
+  }
+
+  async insertMany(records: BulkRecords): Promise<BulkSkipped> {
+    const each = async <T>(list: T[], insert: (record: T) => Promise<void>) => {
+      const skipped: number[] = [];
+      for (const [i, record] of list.entries()) {
+        await insert(record).catch((err: unknown) => {
+          if (!(err instanceof DuplicateKeyError)) throw err;
+          skipped.push(i);
+        });
+      }
+      return skipped;
+    };
+    return {
+      users: await each(records.users, (u) => this.insertUser(u)),
+      identities: await each(records.identities, (i) => this.insertIdentity(i)),
+      userpass: await each(records.userpass, (r) => this.insertUserpass(r)),
     };
   }
 

@@ -152,3 +152,26 @@ export async function guarded<T>(collection: string, run: () => Promise<T>): Pro
     throw translateDriverError(collection, err);
   }
 }
+
+/**
+ * `insertMany` without order: every document is tried; those refused for a duplicate key are
+ * skipped and their positions returned. Any other failure is thrown (translated).
+ */
+export async function insertSkippingDuplicates<D>(
+  collection: string,
+  target: { insertMany(docs: D[], options: { ordered: false }): Promise<unknown> },
+  docs: D[],
+): Promise<number[]> {
+  if (docs.length === 0) return [];
+  try {
+    await target.insertMany(docs, { ordered: false });
+    return [];
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+    const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { index?: unknown; code?: unknown }[];
+    const duplicatesOnly =
+      list.length > 0 && list.every((w) => serverCode(w.code) === DUPLICATE_KEY && typeof w.index === 'number') && !isUnavailableError(err);
+    if (!duplicatesOnly || (err as ErrorLike).writeConcernError) throw translateDriverError(collection, err);
+    return list.map((w) => w.index as number).sort((a, b) => a - b);
+  }
+}

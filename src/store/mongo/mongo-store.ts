@@ -12,6 +12,9 @@ import type {
 } from '../../model/types.js';
 import type {
   ApiKeyPatch,
+  BulkKeys,
+  BulkRecords,
+  BulkSkipped,
   IdentityPatch,
   Store,
   UserPatch,
@@ -19,7 +22,7 @@ import type {
   UserpassQuery,
   UserQuery,
 } from '../store.js';
-import { guarded } from './mongo-errors.js';
+import { guarded, insertSkippingDuplicates } from './mongo-errors.js';
 import { dropUndefined, fromDoc, toDoc, unsetUndefined, type WithMongoId } from './mongo-documents.js';
 
 export interface MongoStoreOptions {
@@ -202,6 +205,10 @@ export class MongoStore implements Store {
     });
   }
 
+  touchSession(id: string, now: Date): Promise<void> {
+    return guarded('sessions', async () => void (await this.sessions.updateOne({ _id: id }, { $set: { lastUsedAt: now } })));
+  }
+
   deleteSession(id: string): Promise<boolean> {
     return guarded('sessions', async () => (await this.sessions.deleteOne({ _id: id })).deletedCount === 1);
   }
@@ -324,6 +331,36 @@ export class MongoStore implements Store {
       ]);
       return { sessions: sessions.deletedCount, tokens: tokens.deletedCount };
     });
+  }
+
+  findMany(keys: BulkKeys): Promise<BulkRecords> {
+    // Keyed by _id, in one $in each: FerretDB 1.x scans a collection per query, so per record would be quadratic.
+    return guarded('bulk', async () => {
+      const [users, identities, userpass] = await Promise.all([
+        keys.users.length ? this.users.find({ _id: { $in: keys.users } }).toArray() : [],
+        keys.identities.length
+          ? this.identities.find({ _id: { $in: keys.identities.map((k) => identityKey(k.providerType, k.id)) } }).toArray()
+          : [],
+        keys.userpass.length ? this.userpass.find({ _id: { $in: keys.userpass } }).toArray() : [],
+      ]);
+      return {
+        users: users.map((d) => fromDoc(d, 'id')!),
+        identities: identities.map((d) => stripId(d)!),
+        userpass: userpass.map((d) => fromDoc(d, 'email')!),
+      };
+    });
+  }
+
+  async insertMany(records: BulkRecords): Promise<BulkSkipped> {
+    return {
+      users: await insertSkippingDuplicates('users', this.users, records.users.map((u) => toDoc(u, 'id'))),
+      identities: await insertSkippingDuplicates(
+        'identities',
+        this.identities,
+        records.identities.map((i) => ({ _id: identityKey(i.providerType, i.id), ...dropUndefined(i) })),
+      ),
+      userpass: await insertSkippingDuplicates('userpass', this.userpass, records.userpass.map((r) => toDoc(r, 'email'))),
+    };
   }
 
   acquireLock(key: string, now: Date, holdMs: number): Promise<string | null> {
