@@ -30,8 +30,12 @@ function fromBodyParser(err: unknown): AuthError | undefined {
   }
 }
 
+/** A path parameter with a malformed percent-escape (`%zz`), reported by the router as a URIError. */
+const malformedPath = (err: unknown) => err instanceof URIError && (err as { status?: unknown }).status === 400;
+
 /** Any other parser failure it marks as the client's (a 4xx it may expose): answered by its status, not as a bug. */
 function fromClientStatus(err: unknown): AuthError | undefined {
+  if (malformedPath(err)) return new AuthError('BadRequest', 'the request path is not valid');
   const { status, expose } = (typeof err === 'object' && err !== null ? err : {}) as { status?: unknown; expose?: unknown };
   if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
   if (status === 413) return new AuthError('BodyTooLarge', 'the request body is too large');

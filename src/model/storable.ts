@@ -33,6 +33,8 @@ function problemAt(value: unknown, path: string[], depthLeft: number, maxDepth: 
   if (typeof value !== 'object') return `${where()}must be a JSON value`;
   if (depthLeft <= 0) return `${where()}nested too deeply (at most ${maxDepth} levels)`;
   if (Array.isArray(value)) {
+    // MongoDB stores arrays of arrays, but MongoDB-compatible servers may not (FerretDB 1.x).
+    if (value.some(Array.isArray)) return `${where()}must not hold arrays directly inside arrays`;
     for (let i = 0; i < value.length; i++) {
       const problem = problemAt(value[i], [...path, String(i)], depthLeft - 1, maxDepth);
       if (problem) return problem;

@@ -48,7 +48,12 @@ export class UserpassTokens {
   async redeem(purpose: UserpassTokenPurpose, token: string, tokenId: string): Promise<RedeemedToken> {
     const record = await this.tokens.consume(purpose, token);
     const identityId = record?.payload?.['identityId'];
-    if (!record?.tokenId || !safeEqual(record.tokenId, tokenId) || typeof identityId !== 'string') throw invalidToken();
+    if (!record || typeof identityId !== 'string') throw invalidToken();
+    if (!record.tokenId || !safeEqual(record.tokenId, tokenId)) {
+      // A refused request spends nothing: the mailed link still works with its own tokenId.
+      await this.tokens.restore(record);
+      throw invalidToken();
+    }
     return { email: record.subject, identityId, record };
   }
 
