@@ -1,13 +1,11 @@
 import express from 'express';
+import { FORBIDDEN_KEYS } from '../model/storable.js';
 
-// Keys that would reach an object's prototype if ever merged; dropped at parse time.
-const POISONED = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** JSON bodies: objects and arrays only, size-capped, prototype keys dropped. */
+/** JSON bodies: objects and arrays only, size-capped, prototype keys (`__proto__`…) dropped at parse time. */
 export function jsonBody(limit: string | number) {
   return express.json({
     limit,
     strict: true,
-    reviver: (key, value) => (POISONED.has(key) ? undefined : value),
+    reviver: (key, value) => (FORBIDDEN_KEYS.has(key) ? undefined : value),
   });
 }

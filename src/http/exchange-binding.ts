@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { randomSecret } from '../tokens/secrets.js';
+import { cookieValue } from '../util/cookie-value.js';
 import { mountPathOf } from './mount-path.js';
 
 const NAME = 'eap-exchange';
@@ -21,11 +22,8 @@ export const exchangeBinding = {
   },
 
   read(req: Request): string | undefined {
-    for (const pair of (req.headers.cookie ?? '').split(';')) {
-      const [name, value] = pair.trim().split('=', 2);
-      if (name === NAME && value && /^[A-Za-z0-9_-]{43}$/.test(value)) return value;
-    }
-    return undefined;
+    const value = cookieValue(req.headers.cookie, NAME);
+    return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
   },
 
   clear(req: Request, res: Response): void {

@@ -1,13 +1,12 @@
 import type { Request } from 'express';
-import { rateLimit, type RateLimitInfo, type Store as RateLimitStore } from 'express-rate-limit';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { AuthError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../options.js';
 import { sha256 } from '../tokens/secrets.js';
-import type { LimiterSpec, RateLimitFactory, RateLimitRule } from '../providers/limiter.js';
+import type { RateLimitFactory } from '../providers/limiter.js';
 import { requestId } from './audit.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 
-export type { RateLimitStore, LimiterSpec, RateLimitFactory, RateLimitRule };
 
 /**
  * Limiters on express-rate-limit that answer through the error handler: 429

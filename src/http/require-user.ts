@@ -9,9 +9,8 @@ import type { CredentialSources } from './credentials.js';
 import type { CrossOriginCheck } from './csrf.js';
 import { sendError } from './error-handler.js';
 import type { Logger } from '../options.js';
+import type { RequestAuthenticator } from '../providers/capabilities.js';
 
-/** Authenticates the key of an `Authorization: ApiKey <key>` header, or throws an AuthError. */
-export type ApiKeyAuthenticator = (key: string) => Promise<AuthUser>;
 
 export interface RequireUserOptions {
   /** The user must hold an identity of one of these provider types. */
@@ -54,7 +53,7 @@ export function createRequireUser(deps: {
   /** Cookie-authenticated state-changing requests must come from this origin or a trusted one. */
   crossOrigin: CrossOriginCheck;
   /** The api-key provider's request authenticator, when that provider is enabled. */
-  apiKeys?: () => ApiKeyAuthenticator | undefined;
+  apiKeys?: () => RequestAuthenticator | undefined;
 }) {
   const verified = new Lru<string, AccessClaims>(deps.cacheSize);
 

@@ -1,6 +1,7 @@
 import type { CookieOptions, Request, Response } from 'express';
 import type { CookieSettings } from '../options.js';
 import type { IssuedTokens } from '../tokens/sessions.js';
+import { cookieValue } from '../util/cookie-value.js';
 import { mountPathOf } from './mount-path.js';
 
 export type SessionCookie = 'access' | 'refresh';
@@ -40,7 +41,7 @@ export class SessionCookies {
   /** The value of one session cookie the request carries, if any. */
   read(req: Request, cookie: SessionCookie): string | undefined {
     const header = req.headers.cookie;
-    return header ? cookieValue(header, this.name(req, cookie)) : undefined;
+    return cookieValue(header, this.name(req, cookie));
   }
 
   /** Sets the access cookie, and the refresh cookie when a refresh token was issued. */
@@ -60,19 +61,4 @@ export class SessionCookies {
     const path = cookie === 'access' ? '/' : (this.settings.refreshPath ?? `${mountPathOf(req)}/session`);
     return { httpOnly: true, secure: this.secure(req), sameSite: this.settings.sameSite, path };
   }
-}
-
-/** The first cookie of that name in a Cookie header (the browser sends the most specific path first). */
-function cookieValue(header: string, name: string): string | undefined {
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    const raw = pair.slice(eq + 1).trim();
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../../errors.js';
 import { parseBody } from '../../util/parse-input.js';
-import { startConfirmation } from './confirmation.js';
+import { mailConfirmation, startConfirmation } from './confirmation.js';
 import { markConfirmed } from './credentials.js';
 import type { UserpassDeps } from './deps.js';
 import { emailField } from './email.js';
@@ -59,7 +59,7 @@ export function confirmRoutes(router: Router, deps: UserpassDeps, limits: Userpa
   function mailIfPending(email: string): void {
     deps.ctx.afterResponse('local-userpass confirmation mail', async () => {
       const record = await store.getUserpass(email);
-      if (record?.status === 'pending') await startConfirmation(deps, record);
+      if (record?.status === 'pending') await mailConfirmation(deps, record);
     });
   }
 }

@@ -19,11 +19,7 @@ export async function startConfirmation(deps: UserpassDeps, record: UserpassReco
     case 'auto':
       return markConfirmed(deps, record);
     case 'email':
-      return deps.ctx.afterResponse('local-userpass confirmation mail', async () => {
-        const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
-        const mail = { email: record.email, ...issued, url: linkFor(confirmation.url, issued) };
-        deliver(logger, 'confirmation send', () => confirmation.send(mail));
-      });
+      return deps.ctx.afterResponse('local-userpass confirmation mail', () => mailConfirmation(deps, record));
     case 'function': {
       const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
       const request = { email: record.email, username: record.email, ...issued };
@@ -34,4 +30,13 @@ export async function startConfirmation(deps: UserpassDeps, record: UserpassReco
       throw new AuthError('BadRequest', `failed to confirm user "${record.email}"`);
     }
   }
+}
+
+/** Issues a confirmation token for a pending credential and hands its link to the mail hook (email mode). */
+export async function mailConfirmation(deps: UserpassDeps, record: UserpassRecord): Promise<void> {
+  const { confirmation } = deps.options;
+  if (confirmation.mode !== 'email') return;
+  const issued = await deps.tokens.issue('confirm', record, confirmation.tokenTtl);
+  const mail = { email: record.email, ...issued, url: linkFor(confirmation.url, issued) };
+  deliver(deps.ctx.logger, 'confirmation send', () => confirmation.send(mail));
 }

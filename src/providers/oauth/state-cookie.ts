@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import type { LinkTarget } from '../../identity/complete-login.js';
 import type { ProviderType } from '../../model/types.js';
+import { cookieValue } from '../../util/cookie-value.js';
 
 /** What one web login carries from its start to its callback, sealed in the browser's cookie. */
 export interface OAuthTransaction {
@@ -59,7 +60,7 @@ export class StateCookie {
 
   /** The transaction this browser started, when its cookie is there, intact, for this provider and unexpired. */
   async open(req: Request): Promise<OAuthTransaction | undefined> {
-    const sealed = readCookie(req, this.name);
+    const sealed = cookieValue(req.headers.cookie, this.name);
     if (!sealed || sealed.length > 8192) return undefined;
     try {
       const { payload } = await jwtDecrypt(sealed, this.options.key, {
@@ -78,7 +79,7 @@ export class StateCookie {
 
   /** Whether the request carries the cookie at all (a callback without it has nothing to clear). */
   sent(req: Request): boolean {
-    return readCookie(req, this.name) !== undefined;
+    return cookieValue(req.headers.cookie, this.name) !== undefined;
   }
 
   clear(res: Response): void {
@@ -91,13 +92,3 @@ export class StateCookie {
   }
 }
 
-/** One cookie's value from the Cookie header (the first, if the browser sent the name twice). */
-function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
