@@ -66,4 +66,21 @@ describe.each(storeCases('fuzz_findings'))('requests the fuzz tests found answer
     const custom = await request(t.app).put(`/admin/users/${anon.body.user_id}/custom_data`).set('X-Admin-Key', 'let-me-in').send({ ' ': [{ username: [[]] }] });
     expect([custom.status, custom.body.error_code]).toEqual([400, 'InvalidParameter']);
   });
+
+  it('refuses a JSON body in another charset (415) rather than reading it as empty: nothing is replaced', async () => {
+    const t = app(store);
+    const anon = await request(t.app).post('/auth/providers/anon-user/login').send({});
+    await t.auth.users.setCustomData(anon.body.user_id, { plan: 'pro' });
+    const res = await request(t.app)
+      .put(`/admin/users/${anon.body.user_id}/custom_data`)
+      .set('X-Admin-Key', 'let-me-in')
+      .set('Content-Type', 'application/json; charset=utf-16')
+      .send('{');
+    expect([res.status, res.body.error_code]).toEqual([415, 'UnsupportedMediaType']);
+    expect((await t.auth.users.get(anon.body.user_id))?.customData).toEqual({ plan: 'pro' });
+    const login = await request(t.app).post('/auth/providers/anon-user/login').set('Content-Type', 'application/json; charset=utf-16').send(' ');
+    expect(login.status).toBe(415);
+    const utf8 = await request(t.app).post('/auth/providers/anon-user/login').set('Content-Type', 'application/json; charset=UTF-8').send('{}');
+    expect(utf8.status).toBe(200);
+  });
 });
