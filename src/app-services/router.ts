@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { fromCanonicalEjson } from '../util/ejson.js';
 import { locationRoute } from './location.js';
+import { markAppServicesRequest } from './oauth-redirect.js';
 import type { ParsedAppServicesOptions } from './options.js';
 import { refreshAuthorised } from './refresh-authorised.js';
 
@@ -34,7 +35,7 @@ const decodeBody: RequestHandler = (req, _res, next) => {
  * The App Services client API (SPEC §11) over the native handlers, for its SDKs unchanged:
  *
  * - `/app/:appId/location`, and `/app/:appId/auth/providers/…` (logins, `?link=true`, the
- *   local-userpass routes) served by the native login routes;
+ *   local-userpass routes, the OAuth providers' web login) served by the native login routes;
  * - `/auth/session`, `/auth/profile`, `/auth/delete` served by the native session routes;
  * - `/auth/api_keys…` served by the native key routes, authorised with the refresh token.
  *
@@ -54,6 +55,8 @@ export function appServicesRoutes(options: ParsedAppServicesOptions, deps: AppSe
     if (req.params['appId'] !== options.appId) {
       throw new AuthError('NotFound', `cannot find app using Client App ID '${String(req.params['appId']).slice(0, 128)}'`);
     }
+    // An OAuth web login started here finishes in App Services' manner (see oauth-redirect.ts).
+    markAppServicesRequest(req, options.appId);
     next();
   }, app);
   client.use('/auth', when(/^\/(session|profile|delete)$/, deps.session));

@@ -26,7 +26,8 @@ function refusal(challenge: unknown): AuthError {
  * The strategy is run as Passport's own middleware runs it (a fresh object over the shared
  * strategy, given the five actions), because that middleware writes a `redirect` itself and
  * turns `pass` into `next()`: here both are outcomes the route answers. A redirect ends the
- * request at once (302 to the location, nothing else in the body); `pass` lets the caller
+ * request at once (302 to the location, nothing else in the body, unless `answerRedirect`
+ * answers it another way); `pass` lets the caller
  * decide; `fail` rejects with an AuthError (401 unless the strategy's own AuthError says
  * otherwise); `error`, or a throw from the strategy, rejects with the error. Only the first
  * action a strategy calls counts.
@@ -36,6 +37,7 @@ export function authenticate(
   req: Request,
   res: Response,
   options: Record<string, unknown> = {},
+  answerRedirect: (url: string, status: number) => void = (url, status) => res.redirect(status, url),
 ): Promise<StrategyOutcome> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -50,7 +52,7 @@ export function authenticate(
       success: once((identity) => resolve({ type: 'success', identity })),
       fail: once((challenge) => reject(refusal(challenge))),
       redirect: once((url, status = 302) => {
-        res.redirect(status, url);
+        answerRedirect(url, status);
         resolve({ type: 'redirect', location: url });
       }),
       pass: once(() => resolve({ type: 'pass' })),

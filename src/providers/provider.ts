@@ -28,7 +28,13 @@ export type StrategyOutcome =
   | { type: 'pass' };
 
 /** Runs a Passport strategy on a request and settles with its outcome (see http/authenticate.ts). */
-export type RunStrategy = (strategy: Strategy, req: Request, res: Response, options?: Record<string, unknown>) => Promise<StrategyOutcome>;
+export type RunStrategy = (
+  strategy: Strategy,
+  req: Request,
+  res: Response,
+  options?: Record<string, unknown>,
+  answerRedirect?: (url: string, status: number) => void,
+) => Promise<StrategyOutcome>;
 
 /** What the core lends every provider. */
 export interface ProviderContext {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { EncryptJWT, jwtDecrypt } from 'jose';
+import type { AppServicesWebLogin } from '../../app-services/oauth-redirect.js';
 import type { LinkTarget } from '../../identity/complete-login.js';
 import type { ProviderType } from '../../model/types.js';
 import { cookieValue } from '../../util/cookie-value.js';
@@ -18,6 +19,8 @@ export interface OAuthTransaction {
   redirect: string;
   /** The signed-in user a link adds the identity to. */
   link?: LinkTarget | undefined;
+  /** A login started by an App Services client (realm-web): it ends in that client's manner. */
+  appServices?: AppServicesWebLogin | undefined;
 }
 
 export interface StateCookieOptions {

@@ -3,7 +3,7 @@ import { randomSecret } from '../../tokens/secrets.js';
 import type { OAuthTransaction, StateCookie } from './state-cookie.js';
 
 /** What the login route hands the strategy (in `options.state`) for the transaction it starts. */
-export type StartingTransaction = Pick<OAuthTransaction, 'redirect' | 'link' | 'nonce'>;
+export type StartingTransaction = Pick<OAuthTransaction, 'redirect' | 'link' | 'nonce' | 'appServices'>;
 
 type Callback = (err: unknown, ok?: unknown, state?: unknown) => void;
 

@@ -1,6 +1,12 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Strategy } from 'passport';
 import { z } from 'zod';
+import {
+  appServicesLanding,
+  appServicesWebLogin,
+  REDIRECT_LOCATION_HEADER,
+  type AppServicesWebLogin,
+} from '../../app-services/oauth-redirect.js';
 import { AuthError, DuplicateKeyError, StoreUnavailableError } from '../../errors.js';
 import type { ProviderType } from '../../model/types.js';
 import { randomSecret, safeEqual, sha256 } from '../../tokens/secrets.js';
@@ -45,6 +51,13 @@ const callbackParams = z.object({
 });
 export type CallbackParams = z.infer<typeof callbackParams>;
 
+/** Where a web login being started goes when it ends, and for whom. */
+interface Target {
+  redirect: string;
+  link: boolean;
+  appServices: { login: AppServicesWebLogin; inHeader: boolean } | undefined;
+}
+
 // Apple answers with a cross-site form POST: a small urlencoded body, nothing nested.
 const formBody = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
 
@@ -61,6 +74,10 @@ const refused = (message: string) => new AuthError('AuthError', message);
  * token), finishes the login as `POST /login` does, and sends the browser to the target with
  * a one-time `code` for `POST /session/exchange`. A failure goes to the target with `error`
  * and `error_code`; without a valid cookie no target is known, and the answer is JSON.
+ *
+ * A login started through the App Services routes (realm-web's OAuth redirect) carries the
+ * SDK's state and device, and ends in the SDK's manner: the session's tokens, or the error,
+ * in the target's fragment (see app-services/oauth-redirect.ts).
  */
 export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlow | undefined): void {
   const noStore: RequestHandler = (_req, res, next) => {
@@ -73,32 +90,42 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   // The target is judged first: a refused one never reaches the provider, nor the user check.
   const target: RequestHandler = (req, res, next) => {
     if (!flow) throw notConfigured();
-    // What only the provider's answer carries: passport-oauth2 would take it for a callback.
+    const appServices = appServicesWebLogin(req);
+    // What only the provider's answer carries: passport-oauth2 would take it for a callback
+    // (an App Services client sends a `state` of its own, which the strategy never sees).
     const body = req.body as Record<string, unknown> | undefined;
-    if (['code', 'state', 'error'].some((name) => req.query[name] !== undefined || body?.[name] !== undefined)) {
+    const answerOnly = appServices ? ['code', 'error'] : ['code', 'state', 'error'];
+    if (answerOnly.some((name) => req.query[name] !== undefined || body?.[name] !== undefined)) {
       throw new AuthError('InvalidParameter', 'a login request carries no code, state or error; the provider returns to the callback');
     }
     const query = parseInput(loginQuery, req.query, 'query');
-    // A link started from another site would link whatever account the browser holds at the
-    // provider (silent consent): a link starts from this site's pages only (Fetch Metadata).
+    // A link started from another site by a cookie would link whatever account the browser
+    // holds at the provider (silent consent): such a link starts from this site's pages only
+    // (Fetch Metadata). A token in the Authorization header is no ambient credential.
     const site = req.headers['sec-fetch-site'];
-    if (query.link === 'true' && site !== undefined && site !== 'same-origin' && site !== 'none') {
+    if (query.link === 'true' && !req.headers.authorization && site !== undefined && site !== 'same-origin' && site !== 'none') {
       throw new AuthError('Forbidden', 'cross-origin request refused');
     }
-    res.locals['oauthTarget'] = { redirect: flow.redirects.target(query.redirect), link: query.link === 'true' };
+    const target: Target = { redirect: flow.redirects.target(query.redirect), link: query.link === 'true', appServices };
+    res.locals['oauthTarget'] = target;
     next();
   };
-  const linkingUser: RequestHandler = (req, res, next) =>
-    (res.locals['oauthTarget'] as { link: boolean }).link ? signedIn(req, res, next) : next();
+  const linkingUser: RequestHandler = (req, res, next) => ((res.locals['oauthTarget'] as Target).link ? signedIn(req, res, next) : next());
 
   router.get('/login', noStore, ...limits, target, linkingUser, async (req, res) => {
-    const { redirect, link } = res.locals['oauthTarget'] as { redirect: string; link: boolean };
+    const { redirect, link, appServices } = res.locals['oauthTarget'] as Target;
     const starting: StartingTransaction = {
       redirect,
       link: link ? { userId: req.user!.id, sessionId: req.user!.sessionId } : undefined,
       nonce: flow!.nonce ? randomSecret() : undefined,
+      appServices: appServices?.login,
     };
-    const outcome = await ctx.authenticate(flow!.strategy, req, res, { state: starting, nonce: starting.nonce });
+    // An App Services link is started by a fetch, which cannot follow the provider's page: 200 and a header.
+    const inHeader = (url: string) => {
+      res.set({ [REDIRECT_LOCATION_HEADER]: url, 'Access-Control-Expose-Headers': REDIRECT_LOCATION_HEADER }).status(200).end();
+    };
+    const options = { state: starting, nonce: starting.nonce };
+    const outcome = await ctx.authenticate(flow!.strategy, req, res, options, appServices?.inHeader ? inHeader : undefined);
     if (outcome.type !== 'redirect') throw new AuthError('InternalServerError', `the ${flow!.owner} strategy did not redirect`);
   });
 
@@ -111,7 +138,12 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
     } catch (err) {
       const error = asAuthError(oauthError(err, flow.owner, ctx.logger), ctx, req);
       ctx.audit.refusal(req, transaction.link ? 'link' : 'login', error, { provider: flow.type });
-      res.redirect(302, withParams(transaction.redirect, { error: error.toJSON().error, error_code: error.code }));
+      const { appServices, redirect } = transaction;
+      const { error: message } = error.toJSON();
+      res.redirect(
+        302,
+        appServices ? appServicesLanding(redirect, appServices, { error: message }) : withParams(redirect, { error: message, error_code: error.code }),
+      );
     }
   };
   router.get('/callback', noStore, ...limits, callback);
@@ -136,9 +168,15 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
     setTransaction(req, transaction);
     const outcome = await withTimeout(ctx.authenticate(flow.strategy, req, res), flow.timeoutMs, flow.owner);
     if (outcome.type !== 'success') throw refused(`the ${flow.owner} login did not complete`);
-    const tokens = await ctx.completeLogin(outcome.identity, { link: transaction.link });
-    ctx.audit.event(req, transaction.link ? 'link' : 'login', { userId: tokens.userId, provider: flow.type, sessionId: tokens.sessionId });
-    res.redirect(302, withParams(transaction.redirect, await ctx.finishWebLogin(req, res, tokens)));
+    const { link, appServices, redirect } = transaction;
+    const tokens = await ctx.completeLogin(outcome.identity, { link, ...(appServices && { client: 'app-services', device: appServices.device }) });
+    ctx.audit.event(req, link ? 'link' : 'login', { userId: tokens.userId, provider: flow.type, sessionId: tokens.sessionId });
+    res.redirect(
+      302,
+      appServices
+        ? appServicesLanding(redirect, appServices, { tokens, linked: link !== undefined })
+        : withParams(redirect, await ctx.finishWebLogin(req, res, tokens)),
+    );
   }
 
   /** Records the state as used until it would have expired anyway: a replayed cookie and state are refused. */

@@ -86,12 +86,13 @@ export function oauthProviders(base: string, idps: Idps): AuthOptions['providers
 /**
  * The test app listening on 127.0.0.1 (the providers redirect the browser to it), with the
  * OAuth providers pointed at the local ones and anon-user and local-userpass beside them.
+ * `extra` may depend on the app's origin (a redirect URI on the app itself).
  */
-export async function startOAuthApp(store: Store, idps: Idps, extra: Extra = {}): Promise<OAuthApp> {
+export async function startOAuthApp(store: Store, idps: Idps, extra: Extra | ((base: string) => Extra) = {}): Promise<OAuthApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { providers, ...rest } = extra;
+  const { providers, ...rest } = typeof extra === 'function' ? extra(base) : extra;
   const t = createTestApp({
     store,
     clock: new LiveClock(),
