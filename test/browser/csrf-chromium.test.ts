@@ -8,24 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth } from '../../src/index.js';
 import { MemoryLogger, testSigningKey } from '../support/app.js';
 import { listen } from '../support/listen.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { storeCases } from '../support/stores.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** What the protected route's guard was shown: the browser's Fetch Metadata and whether cookies came. */
 interface Seen {
@@ -81,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('CSRF protection in Chromium', () => {
   let context: BrowserContext;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'csrf-chromium-'));
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await launchChromium(dir);
   }, 60_000);
   afterAll(async () => {
     await context?.close();

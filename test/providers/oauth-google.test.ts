@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, profileOf } from '../support/all-providers.js';
 import { Browser } from '../support/oauth/browser.js';
 import { OidcProvider } from '../support/oauth/oidc-provider.js';
-import { DONE, GOOGLE_CLIENT, startOAuthApp, tokensOf, webLogin, type OAuthApp } from '../support/oauth/oauth-app.js';
+import { DONE, GOOGLE_CLIENT, oauthProviders, refusalOf, startOAuthApp, tokensOf, webLogin, type OAuthApp } from '../support/oauth/oauth-app.js';
 import { storeCases } from '../support/stores.js';
 
 const LOGIN = '/auth/providers/oauth2-google/login';
@@ -79,6 +81,26 @@ describe.each(storeCases('oauth_google'))('oauth2-google on $name', ({ make }) =
       const direct = await request(t.app).get('/auth/providers/oauth2-google/callback?code=x&state=y');
       expect(direct.headers['referrer-policy']).toBe('no-referrer');
       expect(direct.headers['cache-control']).toBe('no-store');
+    });
+
+    it('ends a login whose token endpoint does not answer within timeoutMs with 503 ServiceUnavailable, and no user', async () => {
+      // A token endpoint that accepts the connection and never answers.
+      const silent = createServer(() => {});
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const tokenUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`;
+        t = await startOAuthApp(make(), {}, (base) => ({
+          providers: { 'oauth2-google': { ...oauthProviders(base, { google })['oauth2-google']!, tokenUrl, timeoutMs: 300 } },
+        }));
+        expect(refusalOf(await webLogin(t, new Browser(), 'oauth2-google'))).toEqual({
+          error: 'the service is temporarily unavailable',
+          error_code: 'ServiceUnavailable',
+        });
+        expect((await t.auth.users.list()).users).toEqual([]);
+      } finally {
+        silent.closeAllConnections();
+        silent.close();
+      }
     });
 
     it('keeps the target’s own query and sends the browser to the redirect URI it named', async () => {

@@ -1,7 +1,7 @@
 import { AuthError, isAuthError } from '../../errors.js';
 import type { VerifiedIdentity } from '../../identity/verified-identity.js';
 import type { CustomFunctionContext, Logger, ProviderOptions } from '../../options.js';
-import { runWithTimeout, TimeoutError } from './run-with-timeout.js';
+import { runWithTimeout, TimeoutError } from '../../util/run-with-timeout.js';
 
 type Options = ProviderOptions['custom-function'];
 

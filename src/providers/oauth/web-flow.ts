@@ -11,6 +11,7 @@ import { AuthError, DuplicateKeyError, StoreUnavailableError } from '../../error
 import type { ProviderType } from '../../model/types.js';
 import { randomSecret, safeEqual, sha256 } from '../../tokens/secrets.js';
 import { parseInput } from '../../util/parse-input.js';
+import { runWithTimeout, TimeoutError } from '../../util/run-with-timeout.js';
 import type { ProviderContext } from '../provider.js';
 import { oauthError } from './oauth-errors.js';
 import { withParams, type RedirectAllowlist } from './redirect-target.js';
@@ -166,7 +167,9 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
     await markUsed(flow, transaction);
     if (params.code === undefined || params.code === '') throw refused(`${flow.owner} sent no authorization code`);
     setTransaction(req, transaction);
-    const outcome = await withTimeout(ctx.authenticate(flow.strategy, req, res), flow.timeoutMs, flow.owner);
+    const outcome = await runWithTimeout(() => ctx.authenticate(flow.strategy, req, res), flow.timeoutMs).catch((err: unknown) => {
+      throw err instanceof TimeoutError ? new AuthError('ServiceUnavailable', `${flow.owner} did not answer in time`) : err;
+    });
     if (outcome.type !== 'success') throw refused(`the ${flow.owner} login did not complete`);
     const { link, appServices, redirect } = transaction;
     const tokens = await ctx.completeLogin(outcome.identity, { link, ...(appServices && { client: 'app-services', device: appServices.device }) });
@@ -214,12 +217,4 @@ function asAuthError(err: unknown, ctx: ProviderContext, req: Request): AuthErro
     error: err instanceof Error ? err.stack : String(err),
   });
   return new AuthError('InternalServerError', 'internal server error');
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, owner: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new AuthError('ServiceUnavailable', `${owner} did not answer in time`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
