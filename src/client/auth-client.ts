@@ -50,6 +50,39 @@ export class AuthClient {
     return this.session.accept((await res.json()) as TokenAnswer);
   }
 
+  /**
+   * Where to send the browser for a provider's web login (Google, Facebook, Apple):
+   * `location.assign(auth.webLoginUrl('oauth2-google', { redirect: `${location.origin}/signed-in` }))`.
+   * `redirect` must be one of the provider's `redirectUris`; the login comes back there, where
+   * `finishWebLogin` completes it. `link: true` adds the identity to the signed-in user instead
+   * (cookie mode: a navigation carries no Authorization header).
+   */
+  webLoginUrl(provider: string, options: { redirect: string; link?: boolean }): string {
+    const query = new URLSearchParams({ redirect: options.redirect, ...(options.link && { link: 'true' }) });
+    return this.url(`/providers/${encodeURIComponent(provider)}/login?${query}`);
+  }
+
+  /**
+   * Completes a web login on the page it came back to (pass `location.href`). In cookie mode
+   * the session cookies are already set; otherwise the one-time `code` the page received is
+   * exchanged for the tokens (with this browser's cookies: the code opens nothing elsewhere).
+   * A refused login rejects with its AuthClientError (`status` 0: the refusal came with the
+   * redirect). Remove the code from the address bar afterwards (`history.replaceState`).
+   */
+  async finishWebLogin(landing: string | URL): Promise<void> {
+    const params = new URL(landing).searchParams;
+    const code = params.get('code');
+    const refused = params.get('error_code');
+    if (refused !== null) throw new AuthClientError(0, refused, params.get('error') ?? 'the login was refused');
+    if (code === null) {
+      if (this.mode === 'cookie') return;
+      throw new AuthClientError(0, 'BadRequest', 'this page was not reached from a web login: it carries no code');
+    }
+    const headers = this.mode === 'bearer' ? { ...JSON_HEADERS, 'token-delivery': 'json' } : JSON_HEADERS;
+    const res = await this.call(this.url('/session/exchange'), { method: 'POST', headers, body: JSON.stringify({ code }), credentials: 'include' });
+    await this.session.accept((await res.json()) as TokenAnswer);
+  }
+
   /** Adds another provider's identity to the current user; answers the profile with it. */
   async link(credentials: ClientCredentials): Promise<Profile> {
     const url = this.url(`/providers/${credentials.provider}/login?link=true`);
