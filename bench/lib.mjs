@@ -159,7 +159,12 @@ export async function ferretdb(backend, { postgresqlOptions } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ferretdb-'));
   const port = await freePort();
   const env = { ...process.env, ...(postgresqlOptions && { FERRETDB_POSTGRESQL_OPTIONS: postgresqlOptions }) };
-  execFileSync('bash', ['scripts/ferretdb.sh', 'start', dir, String(port), backend], { encoding: 'utf8', env });
+  try {
+    execFileSync('bash', ['scripts/ferretdb.sh', 'start', dir, String(port), backend], { encoding: 'utf8', env });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const database = backend === 'postgresql' ? readFileSync(join(dir, 'postgresql-database'), 'utf8').trim() : undefined;
   const pgServer = (process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/').replace(/\/$/, '');
   return {
