@@ -1,64 +1,32 @@
-// Login latency as the user count grows: logins of existing users (custom-function, so
-// any seeded user can log in) against MongoStore holding 1k, 10k and 100k users.
-// Baseline: the same logins with 1k users. Flat means ratios near 1.
-import { fileURLToPath } from 'node:url';
-import { MongoClient } from 'mongodb';
-import { MongoStore } from '../dist/index.js';
-import { loop, mongoUri, printTable, startServer } from './lib.mjs';
+// Login as the user count grows: logins of existing users (custom-function, a random seeded
+// user each time) against stores holding 1k, 10k and 100k users (BENCH_USERS), seeded in bulk
+// through the store, one server per size, measured in interleaved rounds. Baseline: the
+// smallest size on the same store. Flat means ratios near 1 (the goal: 100k within 1.1× of 1k).
+import { compare } from './lib.mjs';
+import { identityIdOf } from './seed.mjs';
+import { short, STORES, withScaleServers } from './scale-stores.mjs';
 
-const script = fileURLToPath(new URL('./servers/login-scale.mjs', import.meta.url));
 const SIZES = (process.env.BENCH_USERS ?? '1000,10000,100000').split(',').map(Number);
 
-/** Adds users through the store itself (identity first, then user), 32 at a time, up to `target`. */
-async function seed(store, from, target) {
-  const now = new Date();
-  const one = async (i) => {
-    const userId = `${i.toString(16).padStart(24, '0')}`;
-    await store.insertIdentity({ id: `user-${i}`, providerType: 'custom-function', userId, data: {}, createdAt: now, lastLoginAt: now });
-    await store.insertUser({ id: userId, type: 'normal', data: {}, anonymous: false, providers: ['custom-function'], disabled: false, createdAt: now, lastAuthAt: now });
-  };
-  for (let i = from; i < target; i += 32) {
-    await Promise.all(Array.from({ length: Math.min(32, target - i) }, (_, k) => one(i + k)));
+export async function run(options) {
+  const results = {};
+  for (const store of STORES) {
+    results[store] = await withScaleServers(store, SIZES, (size) => ({ BENCH_USERS: String(size) }), (servers, label) =>
+      compare(
+        `Login of an existing user, ${label} (custom-function, 8 connections)`,
+        servers.map((s) => ({
+          name: `${short(s.size)} users (seeded in ${s.seeded.toFixed(1)} s)`,
+          url: `http://127.0.0.1:${s.port}/auth/providers/custom-function/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          connections: 8,
+          setup: (req) => ({ ...req, body: JSON.stringify({ id: identityIdOf(Math.floor(Math.random() * s.size)) }) }),
+        })),
+        options,
+      ),
+    );
   }
-}
-
-export async function run() {
-  const mongo = await mongoUri();
-  const dbName = `bench_login_${Date.now()}`;
-  const client = await MongoClient.connect(mongo.uri);
-  const store = new MongoStore({ db: client.db(dbName) });
-  await store.init();
-  const server = await startServer(script, { MONGODB_URI: mongo.uri, BENCH_DB: dbName });
-  const rows = [];
-  try {
-    let seeded = 0;
-    for (const size of SIZES) {
-      const started = performance.now();
-      await seed(store, seeded, size);
-      seeded = size;
-      const seconds = ((performance.now() - started) / 1000).toFixed(0);
-      const result = await loop({
-        concurrency: 8,
-        step: async () => {
-          const id = `user-${Math.floor(Math.random() * size)}`;
-          const res = await fetch(`http://127.0.0.1:${server.port}/auth/providers/custom-function/login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ id }),
-          });
-          if (res.status !== 200) throw new Error(`login answered ${res.status}`);
-          await res.arrayBuffer();
-        },
-      });
-      rows.push({ name: `${size} users (seeded in ${seconds} s)`, ...result });
-    }
-    printTable('Login of existing users as the user count grows (MongoStore, 8 clients, 4 s each)', rows);
-  } finally {
-    await server.stop();
-    await client.db(dbName).dropDatabase().catch(() => undefined);
-    await client.close();
-    await mongo.stop();
-  }
+  return results;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
