@@ -14,7 +14,7 @@ export type {
   CookieSettings,
 } from './options.js';
 export { AuthError, ERROR_STATUS, type ErrorCode, DuplicateKeyError, StoreUnavailableError } from './errors.js';
-export type { Store, UserPatch, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
+export type { Store, UserPatch, UserLogin, IdentityPatch, UserpassPatch, ApiKeyPatch, UserQuery, UserpassQuery } from './store/store.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { MongoStore, type MongoStoreOptions } from './store/mongo/mongo-store.js';
 export type { RequireUserOptions } from './http/require-user.js';

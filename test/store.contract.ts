@@ -53,7 +53,17 @@ const apiKey = (userId: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord 
   ...over,
 });
 
-export function storeContract(name: string, makeStore: () => Promise<Store>) {
+export interface ContractOptions {
+  /**
+   * Whether concurrent conditional updates exclude each other here. False for a store that
+   * takes them as atomic on a server that does not apply them atomically (FerretDB 1.x): its
+   * behaviour is checked one call at a time, and the tests that race them are skipped.
+   */
+  exclusiveUpdates: boolean;
+}
+
+export function storeContract(name: string, makeStore: () => Promise<Store>, options: ContractOptions = { exclusiveUpdates: true }) {
+  const racing = options.exclusiveUpdates ? it : it.skip;
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -99,6 +109,30 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         const read = (await store.getUser(u.id))!;
         read.data['email'] = 'changed';
         expect((await store.getUser(u.id))!.data['email']).toBe('x@example.com');
+      });
+
+      it('records a login in one write: lastAuthAt, and data field by field', async () => {
+        const u = user({ data: { name: 'A', plan: 'pro' }, providers: ['custom-token', 'anon-user'] });
+        await store.insertUser(u);
+        const login = { providerType: 'custom-token' as const, lastAuthAt: at(5), data: { name: 'B', email: 'b@x.io' }, notAnonymous: true };
+        const expected = { ...u, data: { name: 'B', plan: 'pro', email: 'b@x.io' }, lastAuthAt: at(5) };
+        expect(await store.recordUserLogin(u.id, login)).toEqual(expected);
+        expect(await store.getUser(u.id)).toEqual(expected);
+        expect(await store.recordUserLogin(u.id, { ...login, lastAuthAt: at(6), data: undefined })).toEqual({ ...expected, lastAuthAt: at(6) });
+      });
+
+      it('records a login only for an enabled user listing the provider, and not anonymous unless the login is', async () => {
+        const anon = user({ anonymous: true, providers: ['anon-user'] });
+        const off = user({ disabled: true, providers: ['custom-token'] });
+        const legacy = user();
+        for (const u of [anon, off, legacy]) await store.insertUser(u);
+        const login = (providerType: 'anon-user' | 'custom-token', notAnonymous: boolean) => ({ providerType, lastAuthAt: at(5), notAnonymous });
+        expect(await store.recordUserLogin(anon.id, login('custom-token', true))).toBeNull();
+        expect(await store.recordUserLogin(anon.id, login('anon-user', false))).toMatchObject({ lastAuthAt: at(5) });
+        expect(await store.recordUserLogin(off.id, login('custom-token', true))).toBeNull();
+        expect(await store.recordUserLogin(legacy.id, login('custom-token', true))).toBeNull();
+        expect(await store.recordUserLogin('missing', login('custom-token', true))).toBeNull();
+        expect(await store.getUser(off.id)).toEqual(off);
       });
 
       it('lists users in id order, paged with after, and filtered', async () => {
@@ -165,6 +199,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         const updated = await store.updateIdentity('custom-token', 'a', { data: { name: 'N' }, lastLoginAt: at(5) });
         expect(updated).toEqual({ ...a, data: { name: 'N' }, lastLoginAt: at(5) });
         expect(await store.updateIdentity('custom-token', 'nope', { data: {} })).toBeNull();
+        const before = await store.updateIdentity('custom-token', 'a', { lastLoginAt: at(6) }, 'before');
+        expect(before).toEqual(updated);
+        expect((await store.getIdentity('custom-token', 'a'))?.lastLoginAt).toEqual(at(6));
         expect(await store.deleteIdentity('custom-token', 'a')).toBe(true);
         expect(await store.deleteIdentity('custom-token', 'a')).toBe(false);
         expect(await store.deleteIdentitiesOfUser('user-1')).toBe(1);
@@ -211,21 +248,25 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(await store.getSession('unknown', T0)).toBeNull();
       });
 
-      it('rotates a refresh hash with compare-and-set, keeping the previous hash', async () => {
-        const s = session('user-1', { refreshHash: 'h1' });
+      it('rotates a refresh hash with compare-and-set, keeping the previous hash, and answers the rotated session', async () => {
+        const s = session('user-1', { refreshHash: 'h1', tokenKey: 'key' });
         await store.insertSession(s);
-        expect(await store.rotateSession(s.id, 'h1', 'h2', at(10))).toBe(true);
-        expect(await store.rotateSession(s.id, 'h1', 'h3', at(11))).toBe(false);
-        expect(await store.getSession(s.id, at(12))).toMatchObject({
-          refreshHash: 'h2',
-          previousHash: 'h1',
-          rotatedAt: at(10),
-          lastUsedAt: at(10),
-        });
-        expect(await store.rotateSession(s.id, 'h2', 'h3', at(3600))).toBe(false); // expired
+        const rotated = { ...s, refreshHash: 'h2', previousHash: 'h1', rotatedAt: at(10), lastUsedAt: at(10) };
+        expect(await store.rotateSession(s.id, 'h1', 'h2', at(10))).toEqual(rotated);
+        expect(await store.rotateSession(s.id, 'h1', 'h3', at(11))).toBeNull();
+        expect(await store.getSession(s.id, at(12))).toEqual(rotated);
+        expect(await store.rotateSession(s.id, 'h2', 'h3', at(3600))).toBeNull(); // expired
+        expect(await store.rotateSession('unknown', 'h2', 'h3', at(12))).toBeNull();
       });
 
-      it('lets exactly one of concurrent rotations of the same token win', async () => {
+      it('never rotates a session that keeps its refresh token', async () => {
+        const s = session('user-1', { refreshHash: 'kept', client: 'app-services' });
+        await store.insertSession(s);
+        expect(await store.rotateSession(s.id, 'kept', 'h2', at(10))).toBeNull();
+        expect(await store.getSession(s.id, at(10))).toEqual(s);
+      });
+
+      racing('lets exactly one of concurrent rotations of the same token win', async () => {
         const s = session('user-1', { refreshHash: 'h0' });
         await store.insertSession(s);
         const results = await Promise.all(
@@ -247,6 +288,16 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         await expect(store.insertSession(session('user-2', { refreshHash: 'same' }))).rejects.toBeInstanceOf(
           DuplicateKeyError,
         );
+      });
+
+      it('ends a live session by its current refresh hash, answering it', async () => {
+        const s = session('user-1', { refreshHash: 'h1', previousHash: 'h0' });
+        await store.insertSession(s);
+        expect(await store.endSession(s.id, 'h0', T0)).toBeNull();
+        expect(await store.endSession(s.id, 'h1', at(3600))).toBeNull(); // expired
+        expect(await store.endSession(s.id, 'h1', T0)).toEqual(s);
+        expect(await store.getSession(s.id, T0)).toBeNull();
+        expect(await store.endSession(s.id, 'h1', T0)).toBeNull();
       });
 
       it('lists, deletes one and deletes all of a user’s sessions', async () => {
@@ -381,7 +432,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>) {
         expect(await store.consumeToken('t2', 'confirm', at(10))).toBeNull();
       });
 
-      it('goes to at most one of 10 concurrent consumers', async () => {
+      racing('goes to at most one of 10 concurrent consumers', async () => {
         await store.insertToken(token('t3'));
         const results = await Promise.all(Array.from({ length: 10 }, () => store.consumeToken('t3', 'confirm', T0)));
         expect(results.filter(Boolean)).toHaveLength(1);

@@ -57,7 +57,7 @@ export async function emailLinkTarget(
   const user = await store.getUser(userId);
   if (!user) return undefined;
   try {
-    assertLinkable(verified, await store.listIdentities(userId));
+    await assertLinkable(verified, () => store.listIdentities(userId));
   } catch {
     return undefined; // e.g. a second email/password identity: a user of its own instead
   }

@@ -3,7 +3,7 @@ import type { IdentityRecord, UserRecord } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { assertLinkable } from './link-rules.js';
 import { recordLogin } from './resolve-user.js';
-import { syncUser } from './sync-user.js';
+import { derivedFields } from './sync-user.js';
 import { newIdentityRecord, type VerifiedIdentity } from './verified-identity.js';
 
 export interface LinkResult {
@@ -35,7 +35,8 @@ export async function linkIdentity(
   const user = await store.getUser(userId);
   if (!user) throw new AuthError('InvalidSession', 'the user no longer exists');
   if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
-  assertLinkable(verified, await store.listIdentities(userId));
+  await assertLinkable(verified, () => store.listIdentities(userId));
+  if (verified.owner && verified.owner.userId !== userId) throw alreadyOwned();
 
   let identity = newIdentityRecord(verified, userId, now);
   let linked = true;
@@ -50,24 +51,24 @@ export async function linkIdentity(
     identity = await recordLogin(store, owner, verified, now);
   }
 
-  if (linked && verified.providerType === 'local-userpass') await refuseSecondUserpass(store, identity);
-
-  const synced = await syncUser(store, userId, { lastAuthAt: now });
-  if (!synced.user) {
+  // One listing serves the check below, the user's derived fields and the answer.
+  const identities = await store.listIdentities(userId);
+  if (linked && verified.providerType === 'local-userpass') await refuseSecondUserpass(store, identity, identities);
+  const updated = await store.updateUser(userId, { lastAuthAt: now, ...derivedFields(identities) });
+  if (!updated) {
     // The user was deleted meanwhile: take the identity back rather than leave it to an absent user.
     await store.deleteIdentity(identity.providerType, identity.id);
     throw new AuthError('InvalidSession', 'the user no longer exists');
   }
-  return { user: synced.user, identities: synced.identities, identity, linked };
+  return { user: updated, identities, identity, linked };
 }
 
 /**
  * Two links of different email/password identities can pass the rule check at once; after
  * inserting, each looks again and backs out if it is not alone. Both may back out; never both stay.
  */
-async function refuseSecondUserpass(store: Store, identity: IdentityRecord): Promise<void> {
-  const userpass = (await store.listIdentities(identity.userId)).filter((i) => i.providerType === 'local-userpass');
-  if (userpass.length <= 1) return;
+async function refuseSecondUserpass(store: Store, identity: IdentityRecord, identities: IdentityRecord[]): Promise<void> {
+  if (identities.filter((i) => i.providerType === 'local-userpass').length <= 1) return;
   await store.deleteIdentity(identity.providerType, identity.id);
   throw new AuthError('LinkNotAllowed', 'linking a local-userpass identity is not allowed when one is already linked');
 }

@@ -4,8 +4,7 @@ import type { Store, UserPatch } from '../store/store.js';
 import { onlyAnonymous, providerTypesOf } from '../model/held-providers.js';
 
 /**
- * Recomputes what a user derives from its identities after they changed: the merged `data`
- * (the most recent login winning per field), whether it is anonymous, and its provider types.
+ * Recomputes what a user derives from its identities after they changed (`derivedFields`).
  * Null when the user is gone.
  */
 export async function syncUser(
@@ -14,12 +13,14 @@ export async function syncUser(
   patch: UserPatch = {},
 ): Promise<{ user: UserRecord | null; identities: IdentityRecord[] }> {
   const identities = await store.listIdentities(userId);
-  const user = await store.updateUser(userId, {
-    ...patch,
-    data: mergeIdentityData(identities),
-    ...(identities.length > 0
-      ? { anonymous: onlyAnonymous(identities), providers: providerTypesOf(identities) }
-      : {}),
-  });
+  const user = await store.updateUser(userId, { ...patch, ...derivedFields(identities) });
   return { user, identities };
+}
+
+/** What a user derives from its identities: the merged `data` (the most recent login winning per field), whether it is anonymous, its provider types. */
+export function derivedFields(identities: IdentityRecord[]): UserPatch {
+  return {
+    data: mergeIdentityData(identities),
+    ...(identities.length > 0 ? { anonymous: onlyAnonymous(identities), providers: providerTypesOf(identities) } : {}),
+  };
 }

@@ -18,6 +18,13 @@ export interface VerifiedIdentity {
   email?: { address: string; verified: boolean } | undefined;
   /** The type of a user created by this login. @default 'normal' */
   userType?: UserType | undefined;
+  /**
+   * For an identity its provider writes along with a credential of its own (an API key's): the
+   * user it belongs to, and how to restore it where a crash left the credential without it
+   * (`restore` writes it under that user, or refuses). A login then reaches that user and never
+   * creates one for it; a link to any other user is refused.
+   */
+  owner?: { userId: string; restore: () => Promise<void> } | undefined;
 }
 
 /** The key emails are matched on: trimmed, NFC, lower-cased (as local-userpass keys its accounts). */

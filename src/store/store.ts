@@ -1,6 +1,7 @@
 import type {
   ApiKeyRecord,
   IdentityRecord,
+  Metadata,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   ProviderType,
@@ -24,9 +25,23 @@ export interface Store {
   /** Creates indexes; idempotent. */
   init(): Promise<void>;
 
+  /**
+   * True when a conditional update is one atomic compare-and-set (MongoDB, MemoryStore), so a
+   * caller may send one before reading (a refresh rotates, then reads the user). Absent or false
+   * (FerretDB 1.x): `rotateSession` serialises rotations with a lock, and a refresh reads first.
+   */
+  readonly atomicUpdates?: boolean;
+
   insertUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
+  /**
+   * A login's update of its user in one write: `lastAuthAt`, and each field of `login.data` set
+   * over the user's `data` (its other fields stay). Applied only to an enabled user that already
+   * lists `login.providerType` and, with `notAnonymous`, is not anonymous; null otherwise (the
+   * user is missing, disabled, or needs its derived fields recomputed).
+   */
+  recordUserLogin(id: string, login: UserLogin): Promise<UserRecord | null>;
   deleteUser(id: string): Promise<boolean>;
   /** Users ordered by id, `after` exclusive. */
   listUsers(query: UserQuery): Promise<UserRecord[]>;
@@ -41,7 +56,13 @@ export interface Store {
     providerType: ProviderType,
     query: { limit: number; afterUserId?: string | undefined },
   ): Promise<IdentityRecord[]>;
-  updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null>;
+  /** Updates an identity; returns it as it is after the update, or with `'before'` as it was. */
+  updateIdentity(
+    providerType: ProviderType,
+    id: string,
+    patch: IdentityPatch,
+    returning?: 'after' | 'before',
+  ): Promise<IdentityRecord | null>;
   deleteIdentity(providerType: ProviderType, id: string): Promise<boolean>;
   deleteIdentitiesOfUser(userId: string): Promise<number>;
 
@@ -49,13 +70,16 @@ export interface Store {
   /** A live (unexpired) session by id. */
   getSession(id: string, now: Date): Promise<SessionRecord | null>;
   /**
-   * Replaces the refresh hash only if it is still `expectedHash` (compare-and-set),
-   * so two concurrent rotations of one token cannot both win.
+   * Replaces the refresh hash of a live session that rotates (one without `client`) only if it
+   * is still `expectedHash` (compare-and-set), so two concurrent rotations of one token cannot
+   * both win. Returns the session as rotated, or null when nothing matched.
    */
-  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean>;
+  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<SessionRecord | null>;
   /** Records a use of a session that keeps its refresh token (no rotation): `lastUsedAt` only. */
   touchSession(id: string, now: Date): Promise<void>;
   deleteSession(id: string): Promise<boolean>;
+  /** Deletes the live session whose current refresh hash is `refreshHash`; returns it, or null when none matched. */
+  endSession(id: string, refreshHash: string, now: Date): Promise<SessionRecord | null>;
   deleteSessionsOfUser(userId: string): Promise<number>;
   listSessions(userId: string, now: Date): Promise<SessionRecord[]>;
 
@@ -146,6 +170,13 @@ export interface BulkSkipped {
 export type UserPatch = Partial<
   Pick<UserRecord, 'data' | 'customData' | 'anonymous' | 'providers' | 'disabled' | 'lastAuthAt'>
 >;
+/** What `recordUserLogin` writes (`lastAuthAt`, `data`), and whom it writes to (`providerType`, `notAnonymous`). */
+export interface UserLogin {
+  providerType: ProviderType;
+  lastAuthAt: Date;
+  data?: Metadata | undefined;
+  notAnonymous: boolean;
+}
 export type IdentityPatch = Partial<Pick<IdentityRecord, 'data' | 'email' | 'lastLoginAt'>>;
 export type UserpassPatch = Partial<Pick<UserpassRecord, 'passwordHash' | 'status' | 'updatedAt'>>;
 export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, 'disabled' | 'lastUsedAt'>>;

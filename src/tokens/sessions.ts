@@ -6,8 +6,9 @@ import type { Logger, TokenOptions } from '../options.js';
 import type { Store } from '../store/store.js';
 import type { AccessTokens } from './access-token.js';
 import { dialectClaims } from './dialect-claims.js';
-import { randomSecret, safeEqual, sha256 } from './secrets.js';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Lru } from '../util/lru.js';
+import { issuedBy, newRefreshToken, parseRefreshToken, type PresentedToken } from './refresh-token.js';
+import { randomSecret, safeEqual } from './secrets.js';
 import type { SessionCheck } from './session-check.js';
 
 /** What a login, a link or a refresh issues; `http/token-delivery.ts` puts it on the wire (JSON or cookies). */
@@ -33,18 +34,6 @@ export interface StartOptions {
 
 const invalidSession = (detail: string) => new AuthError('InvalidSession', 'invalid session', { detail });
 
-// `<session id>.<secret>`: the id makes the lookup a primary-key read on every
-// MongoDB-compatible server; the secret is what is checked, by its hash. The secret is 128
-// random bits and a 128-bit MAC of them under the session's token key (see SessionRecord).
-const REFRESH_TOKEN = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
-const RANDOM_BYTES = 16;
-const mac = (tokenKey: string, sessionId: string, random: Buffer) =>
-  createHmac('sha256', Buffer.from(tokenKey, 'base64url')).update(sessionId).update(random).digest().subarray(0, 16);
-const newRefreshToken = (sessionId: string, tokenKey: string) => {
-  const random = randomBytes(RANDOM_BYTES);
-  return `${sessionId}.${Buffer.concat([random, mac(tokenKey, sessionId, random)]).toString('base64url')}`;
-};
-
 /** Which of a session's refresh tokens a presented one is. */
 type Generation = 'current' | 'previous' | 'retired';
 
@@ -54,6 +43,12 @@ type Generation = 'current' | 'previous' | 'retired';
  * grace period is taken as stolen, and the whole session is revoked.
  */
 export class Sessions {
+  /**
+   * The token keys of rotating sessions this process opened or read. A key never changes, so
+   * with it a refresh can make its token's successor, and rotate, before reading the session.
+   */
+  private readonly tokenKeys = new Lru<string, string>(10_000);
+
   constructor(
     private readonly store: Store,
     private readonly access: AccessTokens,
@@ -68,11 +63,11 @@ export class Sessions {
     const now = this.now();
     const id = newId(now);
     const tokenKey = randomSecret();
-    const refreshToken = newRefreshToken(id, tokenKey);
+    const { token: refreshToken, hash } = newRefreshToken(id, tokenKey);
     const session: SessionRecord = {
       id,
       userId: user.id,
-      refreshHash: sha256(refreshToken),
+      refreshHash: hash,
       tokenKey,
       device: opts.device,
       identity: opts.identity && { providerType: opts.identity.providerType, id: opts.identity.id },
@@ -82,6 +77,7 @@ export class Sessions {
       expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000),
     };
     await this.store.insertSession(session);
+    this.remember(session);
     return { ...(await this.mint(session, user, identities)), refreshToken };
   }
 
@@ -94,19 +90,45 @@ export class Sessions {
    */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
     const now = this.now();
-    const { session, generation, user } = await this.present(refreshToken, now);
+    const presented = parseRefreshToken(refreshToken);
+    const tokenKey = presented && this.store.atomicUpdates ? this.tokenKeys.get(presented.sessionId) : undefined;
+    if (presented && tokenKey !== undefined) {
+      const rotated = await this.rotateFirst(presented, tokenKey, now);
+      if (rotated) return rotated;
+    }
+    const { session, generation, user } = await this.present(presented, now);
     if (!rotates(session)) {
       await this.store.touchSession(session.id, now);
       return this.mint(session, user);
     }
     if (generation === 'current') {
       const next = newRefreshToken(session.id, session.tokenKey ?? randomSecret());
-      if (await this.store.rotateSession(session.id, sha256(refreshToken), sha256(next), now)) {
-        return { ...(await this.mint(session, user)), refreshToken: next };
+      if (await this.store.rotateSession(session.id, session.refreshHash, next.hash, now)) {
+        return { ...(await this.mint(session, user)), refreshToken: next.token };
       }
       // Another request rotated this token a moment ago (two tabs refreshing at once).
     }
     return this.mint(session, user);
+  }
+
+  /**
+   * Where a conditional update is atomic and the session's key is known here, the usual
+   * refresh is one write and one read: the rotation, conditional on the presented token being
+   * the current one, then the user. Undefined when nothing rotated (an older token, a session
+   * that keeps its token, or none): the full checks then decide. Should the rest fail (a
+   * disabled user), the rotation is undone, so the token the client still holds is not later
+   * taken for a reused one.
+   */
+  private async rotateFirst(presented: PresentedToken, tokenKey: string, now: Date): Promise<IssuedTokens | undefined> {
+    const next = newRefreshToken(presented.sessionId, tokenKey);
+    const session = await this.store.rotateSession(presented.sessionId, presented.hash, next.hash, now);
+    if (!session) return undefined;
+    try {
+      return { ...(await this.mint(session, await this.liveUser(session))), refreshToken: next.token };
+    } catch (err) {
+      await this.store.rotateSession(session.id, next.hash, presented.hash, now).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
@@ -115,7 +137,7 @@ export class Sessions {
    * The same checks as a refresh apply, reuse detection included.
    */
   async accessFor(refreshToken: string): Promise<IssuedTokens> {
-    const { session, user } = await this.present(refreshToken, this.now());
+    const { session, user } = await this.present(parseRefreshToken(refreshToken), this.now());
     return this.mint(session, user);
   }
 
@@ -131,7 +153,16 @@ export class Sessions {
 
   /** Ends the session a refresh token (any the session issued) belongs to; undefined when there was none. */
   async endByRefreshToken(refreshToken: string): Promise<{ sessionId: string; userId: string } | undefined> {
-    const found = await this.sessionOf(refreshToken, this.now());
+    const now = this.now();
+    const presented = parseRefreshToken(refreshToken);
+    if (!presented) return undefined;
+    // The session's current token ends it in one write; an older one is checked first.
+    const ended = await this.store.endSession(presented.sessionId, presented.hash, now);
+    if (ended) {
+      this.forget(ended.id);
+      return { sessionId: ended.id, userId: ended.userId };
+    }
+    const found = await this.sessionOf(presented, now);
     if (!found) return undefined;
     await this.revoke(found.session.id);
     return { sessionId: found.session.id, userId: found.session.userId };
@@ -139,7 +170,16 @@ export class Sessions {
 
   async revoke(sessionId: string): Promise<void> {
     await this.store.deleteSession(sessionId);
+    this.forget(sessionId);
+  }
+
+  private remember(session: SessionRecord): void {
+    if (session.tokenKey !== undefined && rotates(session)) this.tokenKeys.set(session.id, session.tokenKey);
+  }
+
+  private forget(sessionId: string): void {
     this.check.forgetSession(sessionId);
+    this.tokenKeys.delete(sessionId);
   }
 
   /** Ends the sessions of a user that were opened with one identity (e.g. a disabled API key). */
@@ -172,23 +212,21 @@ export class Sessions {
    * The live session a refresh token belongs to, and which of its tokens it is: the current
    * one, the one it replaced, or an older one (its MAC says the session issued it).
    */
-  private async sessionOf(refreshToken: string, now: Date): Promise<{ session: SessionRecord; generation: Generation } | null> {
-    const match = REFRESH_TOKEN.exec(refreshToken);
-    if (!match) return null;
-    const session = await this.store.getSession(match[1]!, now);
+  private async sessionOf(presented: PresentedToken, now: Date): Promise<{ session: SessionRecord; generation: Generation } | null> {
+    const session = await this.store.getSession(presented.sessionId, now);
     if (!session) return null;
-    const hash = sha256(refreshToken);
-    if (safeEqual(session.refreshHash, hash)) return { session, generation: 'current' };
-    if (session.previousHash !== undefined && safeEqual(session.previousHash, hash)) return { session, generation: 'previous' };
-    return issuedBy(session, match[2]!) ? { session, generation: 'retired' } : null;
+    this.remember(session);
+    if (safeEqual(session.refreshHash, presented.hash)) return { session, generation: 'current' };
+    if (session.previousHash !== undefined && safeEqual(session.previousHash, presented.hash)) return { session, generation: 'previous' };
+    return issuedBy(session, presented) ? { session, generation: 'retired' } : null;
   }
 
   /**
    * The live session and user of a presented refresh token. A token the session rotated away
    * (outside the grace period for the one just replaced) revokes the session.
    */
-  private async present(refreshToken: string, now: Date) {
-    const found = await this.sessionOf(refreshToken, now);
+  private async present(presented: PresentedToken | null, now: Date) {
+    const found = presented && (await this.sessionOf(presented, now));
     if (!found) throw invalidSession('unknown or expired refresh token');
     const { session, generation } = found;
     const withinGrace = now.getTime() - (session.rotatedAt?.getTime() ?? 0) <= this.options.refreshGracePeriod * 1000;
@@ -231,10 +269,3 @@ export class Sessions {
 
 /** Whether a session's refresh token is replaced on each refresh: all but those of clients that keep the first one. */
 const rotates = (session: SessionRecord) => session.client !== 'app-services';
-
-/** Whether the session issued a refresh token secret: its MAC checks out under the session's key. */
-function issuedBy(session: SessionRecord, secret: string): boolean {
-  if (session.tokenKey === undefined) return false;
-  const bytes = Buffer.from(secret, 'base64url');
-  return timingSafeEqual(bytes.subarray(RANDOM_BYTES), mac(session.tokenKey, session.id, bytes.subarray(0, RANDOM_BYTES)));
-}

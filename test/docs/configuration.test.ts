@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { optionsSchema } from '../../src/options.js';
+import type { MongoStoreOptions } from '../../src/store/mongo/mongo-store.js';
 import { optionPaths } from './option-paths.js';
 
 /**
@@ -24,8 +25,18 @@ function documentedPaths(markdown: string): Set<string> {
   return paths;
 }
 
+/** The rows of the section whose heading starts with `heading`. */
+function sectionRows(markdown: string, heading: string): string[] {
+  const section = markdown.split('\n## ').find((s) => s.startsWith(heading)) ?? '';
+  return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+}
+
+// Every MongoStore option, checked by the compiler against its type.
+const mongoStoreOptions = { db: true, collectionPrefix: true, atomicUpdates: true } satisfies Record<keyof MongoStoreOptions, true>;
+
 describe('docs/configuration.md', () => {
-  const documented = documentedPaths(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8'));
+  const markdown = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const documented = documentedPaths(markdown);
   const schema = new Set(optionPaths(optionsSchema));
 
   it('documents every option of the schema', () => {
@@ -34,5 +45,9 @@ describe('docs/configuration.md', () => {
 
   it('documents no option the schema lacks', () => {
     expect([...documented].filter((p) => !schema.has(p))).toEqual([]);
+  });
+
+  it('documents every MongoStore option, and no other', () => {
+    expect(sectionRows(markdown, '`new MongoStore(').sort()).toEqual(Object.keys(mongoStoreOptions).sort());
   });
 });

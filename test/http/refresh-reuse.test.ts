@@ -33,7 +33,7 @@ async function expectRevoked(t: TestApp, tokens: Tokens[]) {
   expect(live.body.error_code).toBe('InvalidSession');
 }
 
-describe.each(storeCases('refresh_reuse'))('refresh-token reuse on $name', ({ make }) => {
+describe.each(storeCases('refresh_reuse', { atomicPath: true }))('refresh-token reuse on $name', ({ make }) => {
   const setup = () => createTestApp({ store: make(), providers: { 'anon-user': {} } });
 
   describe('a token rotated away more than once', () => {
@@ -90,6 +90,36 @@ describe.each(storeCases('refresh_reuse'))('refresh-token reuse on $name', ({ ma
       const grafted = `${victim[0]!.refresh_token.split('.')[0]}.${other[0]!.refresh_token.split('.')[1]}`;
       expect((await refresh(t, grafted)).status).toBe(401);
       expect((await refresh(t, victim[2]!.refresh_token)).status).toBe(200);
+    });
+  });
+
+  describe('a session opened by another instance', () => {
+    it('rotates there and here alike, and a reuse is detected by either', async () => {
+      const t = setup();
+      const other = createTestApp({ store: t.auth.store, providers: { 'anon-user': {} }, clock: t.clock });
+      const [first] = await chain(t, 0);
+      t.clock.advance(60);
+      const second = (await refresh(other, first!.refresh_token).expect(200)).body as Tokens;
+      t.clock.advance(60);
+      const third = (await refresh(t, second.refresh_token).expect(200)).body as Tokens;
+      expect((await refresh(other, first!.refresh_token)).status).toBe(401);
+      await expectRevoked(t, [third]);
+    });
+  });
+
+  describe('a refresh refused for a disabled user', () => {
+    it('leaves the token current: enabled again, the same token refreshes after the grace period', async () => {
+      const t = setup();
+      const [tokens] = await chain(t, 0);
+      const userId = (await request(t.app).get('/posts').set(bearer(tokens!.access_token)).expect(200)).body.user.id;
+      await t.auth.store.updateUser(userId, { disabled: true });
+      const refused = await refresh(t, tokens!.refresh_token);
+      expect([refused.status, refused.body.error_code]).toEqual([403, 'UserDisabled']);
+      await t.auth.store.updateUser(userId, { disabled: false });
+      t.clock.advance(60);
+      const res = await refresh(t, tokens!.refresh_token);
+      expect(res.status).toBe(200);
+      expect(res.body.refresh_token).toEqual(expect.any(String));
     });
   });
 });

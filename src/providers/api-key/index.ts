@@ -19,12 +19,13 @@ const loginBody = z.object({ key: z.string() });
 
 async function login(ctx: ProviderContext, key: string, options: ProviderOptions['api-key']): Promise<VerifiedIdentity> {
   const record = await checkApiKey(ctx, key, options.lastUsedResolution);
-  await ensureKeyIdentity(ctx, record);
   return {
     providerType: 'api-key',
     id: record.id,
     data: { name: record.name },
     userType: record.server ? 'server' : 'normal',
+    // The key's identity is written after the key: a login restores it if a crash left it missing.
+    owner: { userId: record.userId, restore: () => ensureKeyIdentity(ctx, record) },
   };
 }
 

@@ -23,7 +23,8 @@ export function keyIdentity(key: ApiKeyRecord, now: Date): IdentityRecord {
 /**
  * A key is written before its identity (see manage-keys.ts), so a crash between the two
  * leaves a key without one. A login with it must reach the key's user, not create a new
- * one: the missing identity is written first. A user key whose user is gone is refused.
+ * one: the missing identity is written first (the login calls this when it finds none). A
+ * user key whose user is gone is refused, and so is an identity of another user.
  */
 export async function ensureKeyIdentity(ctx: ProviderContext, key: ApiKeyRecord): Promise<void> {
   const identity = await ctx.store.getIdentity('api-key', key.id);

@@ -19,8 +19,8 @@ const copy = (user: AuthUser): AuthUser => ({ ...user, providers: [...user.provi
 /**
  * Authenticates a request that carries `Authorization: ApiKey <key>` (server-to-server
  * calls, `requireUser({ apiKeys: true })`) without a login: a cache hit costs one
- * SHA-256 and a map lookup; a miss costs the key lookup plus the user and its
- * identities, read once however many requests with that key arrive meanwhile.
+ * SHA-256 and a map lookup; a miss costs the key lookup plus the user, read once
+ * however many requests with that key arrive meanwhile.
  */
 export class ApiKeyRequests {
   /** Verifications under way, by key hash, with the cache generation they started in. */
@@ -52,16 +52,15 @@ export class ApiKeyRequests {
 
   private async load(key: string, hash: string, begun: number): Promise<AuthUser> {
     const record = await checkApiKey(this.ctx, key, this.lastUsedResolution);
-    const [user, identities] = await Promise.all([
-      this.ctx.store.getUser(record.userId),
-      this.ctx.store.listIdentities(record.userId),
-    ]);
+    const user = await this.ctx.store.getUser(record.userId);
     if (!user) throw invalidApiKey('the key’s user no longer exists');
     if (user.disabled) throw new AuthError('UserDisabled', 'user is disabled');
+    // The user's record keeps its provider types; a record from before it did lists them.
+    const held = user.providers?.map((providerType) => ({ providerType })) ?? (await this.ctx.store.listIdentities(user.id));
     const authUser: AuthUser = {
       id: user.id,
       type: user.type,
-      providers: providerTypesOf([...identities, { providerType: 'api-key' }]),
+      providers: providerTypesOf([...held, { providerType: 'api-key' }]),
       anonymous: user.anonymous,
       sessionId: '',
       apiKeyId: record.id,

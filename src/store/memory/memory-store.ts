@@ -17,6 +17,7 @@ import type {
   BulkSkipped,
   IdentityPatch,
   Store,
+  UserLogin,
   UserPatch,
   UserpassPatch,
   UserpassQuery,
@@ -33,6 +34,8 @@ const identityKey = (providerType: string, id: string) => `${providerType}\u0000
  * it keeps nothing across restarts and is not shared between processes.
  */
 export class MemoryStore implements Store {
+  /** One process, one thread: every method below is atomic. */
+  readonly atomicUpdates = true;
   private readonly users = new Map<string, UserRecord>();
   private readonly identities = new Map<string, IdentityRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
@@ -58,6 +61,16 @@ export class MemoryStore implements Store {
     const user = this.users.get(id);
     if (!user) return null;
     Object.assign(user, copy(patch));
+    return copy(user);
+  }
+
+  async recordUserLogin(id: string, login: UserLogin): Promise<UserRecord | null> {
+    const user = this.users.get(id);
+    if (!user || user.disabled || !user.providers?.includes(login.providerType) || (login.notAnonymous && user.anonymous)) {
+      return null;
+    }
+    user.lastAuthAt = login.lastAuthAt;
+    for (const [field, value] of Object.entries(login.data ?? {})) if (value !== undefined) user.data[field] = copy(value);
     return copy(user);
   }
 
@@ -118,11 +131,17 @@ export class MemoryStore implements Store {
       .map(copy);
   }
 
-  async updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null> {
+  async updateIdentity(
+    providerType: ProviderType,
+    id: string,
+    patch: IdentityPatch,
+    returning: 'after' | 'before' = 'after',
+  ): Promise<IdentityRecord | null> {
     const identity = this.identities.get(identityKey(providerType, id));
     if (!identity) return null;
+    const before = copy(identity);
     Object.assign(identity, copy(patch));
-    return copy(identity);
+    return returning === 'before' ? before : copy(identity);
   }
 
   async deleteIdentity(providerType: ProviderType, id: string): Promise<boolean> {
@@ -145,11 +164,11 @@ export class MemoryStore implements Store {
     return session && session.expiresAt > now ? copy(session) : null;
   }
 
-  async rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+  async rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<SessionRecord | null> {
     const session = this.sessions.get(id);
-    if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now) return false;
+    if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now || session.client !== undefined) return null;
     Object.assign(session, { previousHash: expectedHash, refreshHash: newHash, rotatedAt: now, lastUsedAt: now });
-    return true;
+    return copy(session);
   }
 
   async touchSession(id: string, now: Date): Promise<void> {
@@ -159,6 +178,13 @@ export class MemoryStore implements Store {
 
   async deleteSession(id: string): Promise<boolean> {
     return this.sessions.delete(id);
+  }
+
+  async endSession(id: string, refreshHash: string, now: Date): Promise<SessionRecord | null> {
+    const session = this.sessions.get(id);
+    if (!session || session.refreshHash !== refreshHash || session.expiresAt <= now) return null;
+    this.sessions.delete(id);
+    return session;
   }
 
   async deleteSessionsOfUser(userId: string): Promise<number> {

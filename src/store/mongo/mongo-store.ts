@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, CreateIndexesOptions, Db, Document, Filter, IndexSpecification } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import type {
   ApiKeyRecord,
   IdentityRecord,
@@ -17,6 +17,7 @@ import type {
   BulkSkipped,
   IdentityPatch,
   Store,
+  UserLogin,
   UserPatch,
   UserpassPatch,
   UserpassQuery,
@@ -24,12 +25,21 @@ import type {
 } from '../store.js';
 import { guarded, insertSkippingDuplicates } from './mongo-errors.js';
 import { dropUndefined, fromDoc, toDoc, unsetUndefined, type WithMongoId } from './mongo-documents.js';
+import { INDEXES, type CollectionName } from './mongo-indexes.js';
+import { detectAtomicUpdates } from './mongo-server.js';
 
 export interface MongoStoreOptions {
   /** The host's database handle. Only types are imported from `mongodb`: the host brings the driver. */
   db: Db;
   /** Prefix of every collection name. @default 'auth_' */
   collectionPrefix?: string;
+  /**
+   * Whether the server applies a conditional update atomically (MongoDB does; FerretDB 1.x on
+   * SQLite does not). True: a refresh-token rotation is one conditional `findOneAndUpdate`.
+   * False: rotations are serialised by a lock (a unique insert). @default detected by `init()`
+   * from the server's `buildInfo` (false on FerretDB); false until then
+   */
+  atomicUpdates?: boolean | undefined;
 }
 
 type Users = WithMongoId<Omit<UserRecord, 'id'>>;
@@ -50,13 +60,20 @@ export class MongoStore implements Store {
   private readonly userpass: Collection<Userpass>;
   private readonly apiKeys: Collection<ApiKeys>;
   private readonly tokens: Collection<Tokens>;
+  private readonly db: Db;
+  private atomic: boolean | undefined;
 
   constructor(options: MongoStoreOptions) {
     if (!options || typeof options.db?.collection !== 'function') {
       throw new TypeError('MongoStore: options.db must be a mongodb Db');
     }
+    if (options.atomicUpdates !== undefined && typeof options.atomicUpdates !== 'boolean') {
+      throw new TypeError('MongoStore: options.atomicUpdates must be a boolean');
+    }
     const prefix = options.collectionPrefix ?? 'auth_';
     const db = options.db;
+    this.db = db;
+    this.atomic = options.atomicUpdates;
     this.users = db.collection(`${prefix}users`);
     this.identities = db.collection(`${prefix}identities`);
     this.sessions = db.collection(`${prefix}sessions`);
@@ -65,26 +82,27 @@ export class MongoStore implements Store {
     this.tokens = db.collection(`${prefix}tokens`);
   }
 
+  get atomicUpdates(): boolean {
+    return this.atomic ?? false;
+  }
+
   async init(): Promise<void> {
-    const plan: [{ createIndex(key: IndexSpecification, options: CreateIndexesOptions): Promise<string> }, IndexSpecification, CreateIndexesOptions][] = [
-      [this.identities, { providerType: 1, id: 1 }, { name: 'providerType_id', unique: true }],
-      [this.identities, { userId: 1 }, { name: 'userId' }],
-      [this.identities, { 'email.address': 1 }, { name: 'email' }],
-      [this.identities, { providerType: 1, userId: 1 }, { name: 'providerType_userId' }],
-      [this.sessions, { refreshHash: 1 }, { name: 'refreshHash', unique: true }],
-      [this.sessions, { userId: 1 }, { name: 'userId' }],
-      [this.userpass, { identityId: 1 }, { name: 'identityId' }],
-      [this.apiKeys, { keyHash: 1 }, { name: 'keyHash', unique: true }],
-      [this.apiKeys, { userId: 1, name: 1 }, { name: 'userId_name', unique: true }],
-      [this.apiKeys, { server: 1 }, { name: 'server' }],
-      [this.tokens, { subject: 1 }, { name: 'subject' }],
-      [this.users, { anonymous: 1, lastAuthAt: 1 }, { name: 'anonymous_lastAuthAt' }],
-    ];
+    const collections: Record<CollectionName, { createIndex: Collection['createIndex'] }> = {
+      users: this.users,
+      identities: this.identities,
+      sessions: this.sessions,
+      userpass: this.userpass,
+      api_keys: this.apiKeys,
+      tokens: this.tokens,
+    };
     // One index per call, in sequence: FerretDB 1.x drops the connection when one
     // createIndexes call names several indexes that already exist.
-    for (const [collection, key, options] of plan) {
-      await guarded('init', () => collection.createIndex(key, options));
+    for (const index of INDEXES) {
+      const key = Object.fromEntries(index.fields.map((field) => [field, 1]));
+      const options = { name: index.name, ...(index.unique ? { unique: true } : {}) };
+      await guarded('init', () => collections[index.collection].createIndex(key, options));
     }
+    this.atomic ??= await guarded('init', () => detectAtomicUpdates(this.db));
   }
 
   insertUser(user: UserRecord): Promise<void> {
@@ -98,6 +116,17 @@ export class MongoStore implements Store {
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     return guarded('users', async () =>
       fromDoc(await this.users.findOneAndUpdate({ _id: id }, unsetUndefined(patch), { returnDocument: 'after' }), 'id'),
+    );
+  }
+
+  recordUserLogin(id: string, login: UserLogin): Promise<UserRecord | null> {
+    const filter: Filter<Users> = { _id: id, disabled: false, providers: login.providerType };
+    if (login.notAnonymous) filter.anonymous = false;
+    const $set: Document = { lastAuthAt: login.lastAuthAt };
+    // Field by field (metadata field names hold no "." or "$"), so the other fields of `data` stay.
+    for (const [field, value] of Object.entries(login.data ?? {})) if (value !== undefined) $set[`data.${field}`] = value;
+    return guarded('users', async () =>
+      fromDoc(await this.users.findOneAndUpdate(filter, { $set }, { returnDocument: 'after' }), 'id'),
     );
   }
 
@@ -158,12 +187,17 @@ export class MongoStore implements Store {
     );
   }
 
-  updateIdentity(providerType: ProviderType, id: string, patch: IdentityPatch): Promise<IdentityRecord | null> {
+  updateIdentity(
+    providerType: ProviderType,
+    id: string,
+    patch: IdentityPatch,
+    returning: 'after' | 'before' = 'after',
+  ): Promise<IdentityRecord | null> {
     return guarded('identities', async () =>
       stripId(
         // No projection: FerretDB 1.x does not implement one on findAndModify.
         await this.identities.findOneAndUpdate({ _id: identityKey(providerType, id) }, unsetUndefined(patch), {
-          returnDocument: 'after',
+          returnDocument: returning,
         }),
       ),
     );
@@ -185,23 +219,27 @@ export class MongoStore implements Store {
     return guarded('sessions', async () => fromDoc(await this.sessions.findOne({ _id: id, expiresAt: { $gt: now } }), 'id'));
   }
 
-  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<boolean> {
+  rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<SessionRecord | null> {
+    const rotate = async () =>
+      fromDoc(
+        await this.sessions.findOneAndUpdate(
+          { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now }, client: { $exists: false } },
+          { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
+          { returnDocument: 'after' },
+        ),
+        'id',
+      );
     return guarded('sessions', async () => {
-      // A conditional update is not atomic on every MongoDB-compatible server (FerretDB 1.x
-      // reads, then writes), so concurrent rotations of a session are serialised by a lock
-      // (a unique insert); one that crashed holding it is retried once it expires.
+      if (this.atomicUpdates) return rotate();
+      // Where a conditional update reads, then writes (FerretDB 1.x), concurrent rotations of a
+      // session are serialised by a lock (a unique insert); one that crashed holding it is
+      // retried once it expires.
       const key = `rotate:${id}`;
       const holder = await this.acquireLock(key, now, 60_000);
-      if (!holder) return false;
-      const result = await this.sessions
-        .updateOne(
-          { _id: id, refreshHash: expectedHash, expiresAt: { $gt: now } },
-          { $set: { refreshHash: newHash, previousHash: expectedHash, rotatedAt: now, lastUsedAt: now } },
-        )
-        // A release that fails must not turn a stored rotation into an error: the client would
-        // keep the old token, whose next use then reads as reuse. The lock expires anyway.
-        .finally(() => this.releaseLock(key, holder).catch(() => undefined));
-      return result.modifiedCount === 1;
+      if (!holder) return null;
+      // A release that fails must not turn a stored rotation into an error: the client would
+      // keep the old token, whose next use then reads as reuse. The lock expires anyway.
+      return rotate().finally(() => this.releaseLock(key, holder).catch(() => undefined));
     });
   }
 
@@ -211,6 +249,12 @@ export class MongoStore implements Store {
 
   deleteSession(id: string): Promise<boolean> {
     return guarded('sessions', async () => (await this.sessions.deleteOne({ _id: id })).deletedCount === 1);
+  }
+
+  endSession(id: string, refreshHash: string, now: Date): Promise<SessionRecord | null> {
+    return guarded('sessions', async () =>
+      fromDoc(await this.sessions.findOneAndDelete({ _id: id, refreshHash, expiresAt: { $gt: now } }), 'id'),
+    );
   }
 
   deleteSessionsOfUser(userId: string): Promise<number> {
@@ -311,10 +355,14 @@ export class MongoStore implements Store {
 
   consumeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
     return guarded('tokens', async () => {
-      const token = fromDoc(await this.tokens.findOne({ _id: hash, purpose }), 'hash');
-      // deleteOne by _id is atomic everywhere: of concurrent consumers only one deletes it.
-      if (!token || (await this.tokens.deleteOne({ _id: hash })).deletedCount !== 1) return null;
-      return token.expiresAt > now ? token : null;
+      let token: OneTimeTokenRecord | null;
+      if (this.atomicUpdates) token = fromDoc(await this.tokens.findOneAndDelete({ _id: hash, purpose }), 'hash');
+      else {
+        token = fromDoc(await this.tokens.findOne({ _id: hash, purpose }), 'hash');
+        // deleteOne by _id is atomic everywhere: of concurrent consumers only one deletes it.
+        if (!token || (await this.tokens.deleteOne({ _id: hash })).deletedCount !== 1) return null;
+      }
+      return token && token.expiresAt > now ? token : null;
     });
   }
 
