@@ -23,6 +23,7 @@ import type {
   UserpassQuery,
   UserQuery,
 } from '../store.js';
+import { Table } from './table.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const copyOrNull = <T>(value: T | undefined): T | null => (value === undefined ? null : copy(value));
@@ -37,12 +38,14 @@ export class MemoryStore implements Store {
   /** One process, one thread: every method below is atomic. */
   readonly atomicUpdates = true;
   private readonly users = new Map<string, UserRecord>();
-  private readonly identities = new Map<string, IdentityRecord>();
-  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly identities = new Table<IdentityRecord, 'user'>({ user: (i) => i.userId });
+  private readonly sessions = new Table<SessionRecord, 'user' | 'refresh'>({ user: (s) => s.userId, refresh: (s) => s.refreshHash });
   private readonly userpass = new Map<string, UserpassRecord>();
-  private readonly apiKeys = new Map<string, ApiKeyRecord>();
-  /** Key hash → key id, so a key login is one map read whatever the number of keys. */
-  private readonly apiKeyIds = new Map<string, string>();
+  private readonly apiKeys = new Table<ApiKeyRecord, 'user' | 'hash' | 'name'>({
+    user: (k) => k.userId,
+    hash: (k) => k.keyHash,
+    name: (k) => (k.userId === undefined ? undefined : `${k.userId}\u0000${k.name}`),
+  });
   private readonly tokens = new Map<string, OneTimeTokenRecord>();
   private readonly locks = new Map<string, { holder: string; expiresAt: Date }>();
 
@@ -107,8 +110,8 @@ export class MemoryStore implements Store {
   }
 
   async listIdentities(userId: string): Promise<IdentityRecord[]> {
-    return [...this.identities.values()]
-      .filter((i) => i.userId === userId)
+    return this.identities
+      .find('user', userId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map(copy);
   }
@@ -149,11 +152,11 @@ export class MemoryStore implements Store {
   }
 
   async deleteIdentitiesOfUser(userId: string): Promise<number> {
-    return this.deleteWhere(this.identities, (i) => i.userId === userId);
+    return this.identities.deleteWhere(() => true, { index: 'user', key: userId });
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
-    if (this.sessions.has(session.id) || this.findBy(this.sessions, (s) => s.refreshHash === session.refreshHash)) {
+    if (this.sessions.has(session.id) || this.sessions.find('refresh', session.refreshHash).length > 0) {
       throw new DuplicateKeyError('sessions');
     }
     this.sessions.set(session.id, copy(session));
@@ -167,7 +170,7 @@ export class MemoryStore implements Store {
   async rotateSession(id: string, expectedHash: string, newHash: string, now: Date): Promise<SessionRecord | null> {
     const session = this.sessions.get(id);
     if (!session || session.refreshHash !== expectedHash || session.expiresAt <= now || session.client !== undefined) return null;
-    Object.assign(session, { previousHash: expectedHash, refreshHash: newHash, rotatedAt: now, lastUsedAt: now });
+    this.sessions.update(id, (s) => Object.assign(s, { previousHash: expectedHash, refreshHash: newHash, rotatedAt: now, lastUsedAt: now }));
     return copy(session);
   }
 
@@ -188,12 +191,13 @@ export class MemoryStore implements Store {
   }
 
   async deleteSessionsOfUser(userId: string): Promise<number> {
-    return this.deleteWhere(this.sessions, (s) => s.userId === userId);
+    return this.sessions.deleteWhere(() => true, { index: 'user', key: userId });
   }
 
   async listSessions(userId: string, now: Date): Promise<SessionRecord[]> {
-    return [...this.sessions.values()]
-      .filter((s) => s.userId === userId && s.expiresAt > now)
+    return this.sessions
+      .find('user', userId)
+      .filter((s) => s.expiresAt > now)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map(copy);
   }
@@ -248,13 +252,12 @@ export class MemoryStore implements Store {
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
-    const clash = this.findBy(
-      this.apiKeys,
-      (k) => k.id === key.id || k.keyHash === key.keyHash || (k.userId === key.userId && k.name === key.name),
-    );
+    const clash =
+      this.apiKeys.has(key.id) ||
+      this.apiKeys.find('hash', key.keyHash).length > 0 ||
+      (key.userId !== undefined && this.apiKeys.find('name', `${key.userId}\u0000${key.name}`).length > 0);
     if (clash) throw new DuplicateKeyError('api_keys');
     this.apiKeys.set(key.id, copy(key));
-    this.apiKeyIds.set(key.keyHash, key.id);
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | null> {
@@ -262,14 +265,12 @@ export class MemoryStore implements Store {
   }
 
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    const id = this.apiKeyIds.get(hash);
-    return copyOrNull(id === undefined ? undefined : this.apiKeys.get(id));
+    return copyOrNull(this.apiKeys.find('hash', hash)[0]);
   }
 
   async listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]> {
-    const match = 'userId' in query ? (k: ApiKeyRecord) => k.userId === query.userId : (k: ApiKeyRecord) => k.server;
-    return [...this.apiKeys.values()]
-      .filter(match)
+    const keys = 'userId' in query ? this.apiKeys.find('user', query.userId) : [...this.apiKeys.values()].filter((k) => k.server);
+    return keys
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map(copy);
   }
@@ -282,13 +283,11 @@ export class MemoryStore implements Store {
   }
 
   async deleteApiKey(id: string): Promise<boolean> {
-    const key = this.apiKeys.get(id);
-    if (key) this.apiKeyIds.delete(key.keyHash);
     return this.apiKeys.delete(id);
   }
 
   async deleteApiKeysOfUser(userId: string): Promise<number> {
-    return this.deleteWhere(this.apiKeys, (k) => k.userId === userId && this.apiKeyIds.delete(k.keyHash));
+    return this.apiKeys.deleteWhere(() => true, { index: 'user', key: userId });
   }
 
   async insertToken(token: OneTimeTokenRecord): Promise<void> {
@@ -321,7 +320,7 @@ export class MemoryStore implements Store {
 
   async sweepExpired(now: Date): Promise<{ sessions: number; tokens: number }> {
     return {
-      sessions: this.deleteWhere(this.sessions, (s) => s.expiresAt <= now),
+      sessions: this.sessions.deleteWhere((s) => s.expiresAt <= now),
       tokens: this.deleteWhere(this.tokens, (t) => t.expiresAt <= now) + this.deleteWhere(this.locks, (l) => l.expiresAt <= now),
     };
   }
