@@ -32,16 +32,13 @@ await auth.init();
 
 /**
  * How seeded key records reach each store. Store has no bulk insert of keys: MongoStore's
- * collection takes the documents its insertApiKey writes; MemoryStore's maps take the records
- * (its insertApiKey compares a new key with every stored one, a million times over here).
+ * collection takes the documents its insertApiKey writes; MemoryStore takes them one by one
+ * (its unique keys are map lookups).
  */
 const insertKeys =
   store instanceof MemoryStore
     ? async (keys) => {
-        for (const key of keys) {
-          store.apiKeys.set(key.id, key);
-          store.apiKeyIds.set(key.keyHash, key.id);
-        }
+        for (const key of keys) await store.insertApiKey(key);
       }
     : async (keys) => void (await db.collection('auth_api_keys').insertMany(apiKeyDocs(keys), { ordered: false }));
 

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
 import { storableDocument } from '../model/storable.js';
+import type { RedirectAllowlist } from '../providers/oauth/redirect-target.js';
 import type { IssuedTokens } from '../tokens/sessions.js';
 import { parseInput } from '../util/parse-input.js';
 
@@ -23,29 +24,56 @@ export interface AppServicesWebLogin {
 
 export const REDIRECT_LOCATION_HEADER = 'x-baas-location';
 
-// The requests that came through the App Services routes, with the app id they named.
-const appIds = new WeakMap<Request, string>();
-
-export function markAppServicesRequest(req: Request, appId: string): void {
-  appIds.set(req, appId);
+interface AppServicesClient {
+  appId: string;
+  /** `appServicesRouter({ redirectUris })`: the only pages its web logins may end on. */
+  redirects: RedirectAllowlist;
 }
 
+// The requests that came through the App Services routes, with what those routes allow.
+const clients = new WeakMap<Request, AppServicesClient>();
+
+export function markAppServicesRequest(req: Request, client: AppServicesClient): void {
+  clients.set(req, client);
+}
+
+/** Whether the request came through the App Services routes. */
+export const isAppServicesRequest = (req: Request): boolean => clients.has(req);
+
+// The device is sealed into the state cookie, which a browser keeps only under 4 KiB.
 const startQuery = z.object({
   state: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 letters, digits, "-" or "_"'),
-  device: z.string().max(4096).optional(),
+  device: z.string().max(1024).optional(),
   providerRedirectHeader: z.enum(['true', 'false']).optional(),
+  link: z.enum(['true', 'false']).optional(),
 });
+
+export interface AppServicesStart {
+  login: AppServicesWebLogin;
+  /** A link started by the SDK's fetch: the provider's URL is answered in a header. */
+  inHeader: boolean;
+}
 
 /**
  * The App Services side of a web login's start, when the request came through the App
  * Services routes: its state and device, and whether the provider's URL goes in a header.
+ * The target (already one of the provider's redirect URIs) must also be one of the App
+ * Services routes' own: the tokens go to it in the fragment, which a native page would keep.
  */
-export function appServicesWebLogin(req: Request): { login: AppServicesWebLogin; inHeader: boolean } | undefined {
-  const appId = appIds.get(req);
-  if (appId === undefined) return undefined;
+export function appServicesWebLogin(req: Request, target: string): AppServicesStart | undefined {
+  const client = clients.get(req);
+  if (client === undefined) return undefined;
   const query = parseInput(startQuery, req.query, 'query');
+  if (query.providerRedirectHeader === 'true' && query.link !== 'true') {
+    throw new AuthError('InvalidParameter', 'providerRedirectHeader is for a link (link=true)');
+  }
+  try {
+    client.redirects.target(target);
+  } catch {
+    throw new AuthError('InvalidParameter', 'redirect is not one of the App Services routes\' redirect URIs (appServicesRouter redirectUris)');
+  }
   return {
-    login: { appId, state: query.state, device: query.device === undefined ? undefined : decodeDevice(query.device) },
+    login: { appId: client.appId, state: query.state, device: query.device === undefined ? undefined : decodeDevice(query.device) },
     inHeader: query.providerRedirectHeader === 'true',
   };
 }
@@ -79,6 +107,10 @@ export function appServicesLanding(target: string, login: AppServicesWebLogin, o
   }
   params.push(['_baas_state', login.state]);
   const url = new URL(target);
-  url.hash = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+  url.hash = params.map(([name, value]) => `${name}=${encodeURIComponent(wellFormed(value))}`).join('&');
   return url.href;
 }
+
+// A message cut inside a surrogate pair (a provider's text, shortened) would make
+// encodeURIComponent throw: a lone surrogate becomes U+FFFD, as URLSearchParams does.
+const wellFormed = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

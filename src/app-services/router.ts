@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js';
 import type { Sessions } from '../tokens/sessions.js';
 import { fromCanonicalEjson } from '../util/ejson.js';
 import { locationRoute } from './location.js';
+import { RedirectAllowlist } from '../providers/oauth/redirect-target.js';
 import { markAppServicesRequest } from './oauth-redirect.js';
 import type { ParsedAppServicesOptions } from './options.js';
 import { refreshAuthorised } from './refresh-authorised.js';
@@ -42,6 +43,7 @@ const decodeBody: RequestHandler = (req, _res, next) => {
  * Mounted at the host's root, it answers only below `/api/client/v2.0`.
  */
 export function appServicesRoutes(options: ParsedAppServicesOptions, deps: AppServicesDeps): Router {
+  const redirects = new RedirectAllowlist(options.redirectUris);
   const app = Router();
   app.get('/location', locationRoute(options));
   app.use('/auth', when(/^\/providers\//, deps.login));
@@ -56,7 +58,7 @@ export function appServicesRoutes(options: ParsedAppServicesOptions, deps: AppSe
       throw new AuthError('NotFound', `cannot find app using Client App ID '${String(req.params['appId']).slice(0, 128)}'`);
     }
     // An OAuth web login started here finishes in App Services' manner (see oauth-redirect.ts).
-    markAppServicesRequest(req, options.appId);
+    markAppServicesRequest(req, { appId: options.appId, redirects });
     next();
   }, app);
   client.use('/auth', when(/^\/(session|profile|delete)$/, deps.session));

@@ -54,33 +54,43 @@ export class AuthClient {
    * Where to send the browser for a provider's web login (Google, Facebook, Apple):
    * `location.assign(auth.webLoginUrl('oauth2-google', { redirect: `${location.origin}/signed-in` }))`.
    * `redirect` must be one of the provider's `redirectUris`; the login comes back there, where
-   * `finishWebLogin` completes it. `link: true` adds the identity to the signed-in user instead
-   * (cookie mode: a navigation carries no Authorization header).
+   * `finishWebLogin` completes it. `link: true` adds the identity to the signed-in user instead,
+   * in cookie mode only: a navigation carries no Authorization header (in bearer mode, link
+   * with a native token through `link(credentials)`).
    */
   webLoginUrl(provider: string, options: { redirect: string; link?: boolean }): string {
+    if (options.link && this.mode === 'bearer') {
+      throw new TypeError('AuthClient.webLoginUrl: a web link needs cookie mode (a navigation carries no Authorization header)');
+    }
     const query = new URLSearchParams({ redirect: options.redirect, ...(options.link && { link: 'true' }) });
     return this.url(`/providers/${encodeURIComponent(provider)}/login?${query}`);
   }
 
   /**
-   * Completes a web login on the page it came back to (pass `location.href`). In cookie mode
-   * the session cookies are already set; otherwise the one-time `code` the page received is
-   * exchanged for the tokens (with this browser's cookies: the code opens nothing elsewhere).
-   * A refused login rejects with its AuthClientError (`status` 0: the refusal came with the
-   * redirect). Remove the code from the address bar afterwards (`history.replaceState`).
+   * Completes a web login on the page it came back to (pass `location.href`); resolves with
+   * the profile of the user now signed in. In cookie mode the session cookies are already
+   * set; otherwise the one-time `code` the page received is exchanged for the tokens (with
+   * this browser's cookies: the code opens nothing elsewhere), once: call it once per page
+   * load, then remove the code from the address bar (`history.replaceState`).
+   *
+   * A refused login rejects with an AuthClientError of `status` 0 whose `code` and `message`
+   * are the page's `error_code` and `error`. Anyone can link to the page with a query of their
+   * choosing: show your own text for the code, never the message as HTML.
    */
-  async finishWebLogin(landing: string | URL): Promise<void> {
+  async finishWebLogin(landing: string | URL): Promise<Profile> {
     const params = new URL(landing).searchParams;
     const code = params.get('code');
     const refused = params.get('error_code');
     if (refused !== null) throw new AuthClientError(0, refused, params.get('error') ?? 'the login was refused');
-    if (code === null) {
-      if (this.mode === 'cookie') return;
+    if (code !== null) {
+      const headers = this.mode === 'bearer' ? { ...JSON_HEADERS, 'token-delivery': 'json' } : JSON_HEADERS;
+      const res = await this.call(this.url('/session/exchange'), { method: 'POST', headers, body: JSON.stringify({ code }), credentials: 'include' });
+      await this.session.accept((await res.json()) as TokenAnswer);
+    } else if (this.mode === 'bearer') {
       throw new AuthClientError(0, 'BadRequest', 'this page was not reached from a web login: it carries no code');
     }
-    const headers = this.mode === 'bearer' ? { ...JSON_HEADERS, 'token-delivery': 'json' } : JSON_HEADERS;
-    const res = await this.call(this.url('/session/exchange'), { method: 'POST', headers, body: JSON.stringify({ code }), credentials: 'include' });
-    await this.session.accept((await res.json()) as TokenAnswer);
+    // In cookie mode a page without a code proves nothing by itself: the profile does.
+    return this.profile();
   }
 
   /** Adds another provider's identity to the current user; answers the profile with it. */

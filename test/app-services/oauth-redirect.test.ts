@@ -12,6 +12,7 @@ import { Browser } from '../support/oauth/browser.js';
 import { OidcProvider } from '../support/oauth/oidc-provider.js';
 import { DONE, GOOGLE_CLIENT, startOAuthApp, type OAuthApp } from '../support/oauth/oauth-app.js';
 import { storeCases } from '../support/stores.js';
+import { appServicesLanding } from '../../src/app-services/oauth-redirect.js';
 
 const APP_ID = 'blog-oauth';
 const CLIENT = '/api/client/v2.0';
@@ -55,7 +56,7 @@ describe.each(storeCases('as_oauth_redirect'))('realm-web’s OAuth redirect on 
   const setup = async () => {
     google.user = { sub: 'g-7', email: 'grace@example.com', email_verified: true, name: 'Grace Hopper' };
     t = await startOAuthApp(make(), { google, apple });
-    t.app.use(t.auth.appServicesRouter({ appId: APP_ID }));
+    t.app.use(t.auth.appServicesRouter({ appId: APP_ID, redirectUris: [DONE] }));
     return t;
   };
   afterEach(async () => {
@@ -170,9 +171,45 @@ describe.each(storeCases('as_oauth_redirect'))('realm-web’s OAuth redirect on 
       expect(res.headers['set-cookie']).toBeUndefined();
     });
 
-    it('refuses a device that is not base64 of a JSON object', async () => {
+    it('refuses a page that is one of the provider’s redirect URIs but not one of the App Services routes’', async () => {
       await setup();
-      for (const bad of ['%%%', Buffer.from('[1,2]').toString('base64'), Buffer.from('{"$where":1}').toString('base64')]) {
+      // https://app.test/other is a native page of Google's allowlist: it would keep the tokens in its URL.
+      const res = await request(t.app).get(loginPath('oauth2-google', { redirect: 'https://app.test/other' }));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(/App Services routes' redirect URIs/);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('refuses every SDK redirect when the App Services routes list no redirect URIs', async () => {
+      await setup();
+      const bare = await startOAuthApp(make(), { google });
+      bare.app.use(bare.auth.appServicesRouter({ appId: APP_ID }));
+      try {
+        const res = await request(bare.app).get(loginPath('oauth2-google', {}));
+        expect(res.status).toBe(400);
+        expect(res.body.error_code).toBe('InvalidParameter');
+      } finally {
+        await bare.close();
+      }
+    });
+
+    it('refuses providerRedirectHeader without link=true, and a provider’s answer parameters on a start', async () => {
+      await setup();
+      const header = await request(t.app).get(loginPath('oauth2-google', { providerRedirectHeader: 'true' }));
+      expect(header.status).toBe(400);
+      expect(header.headers['x-baas-location']).toBeUndefined();
+      for (const name of ['code', 'error', 'error_code', 'error_message']) {
+        for (const path of [loginPath('oauth2-google', { [name]: '1' }), `/auth/providers/oauth2-google/login?redirect=${DONE}&${name}=1`]) {
+          const res = await request(t.app).get(path);
+          expect(res.status, path).toBe(400);
+        }
+      }
+    });
+
+    it('refuses a device that is not base64 of a JSON object, or too large for the state cookie', async () => {
+      await setup();
+      const large = Buffer.from(JSON.stringify({ note: 'x'.repeat(800) })).toString('base64');
+      for (const bad of ['%%%', Buffer.from('[1,2]').toString('base64'), Buffer.from('{"$where":1}').toString('base64'), large]) {
         const res = await request(t.app).get(loginPath('oauth2-google', { device: bad }));
         expect(res.status, bad).toBe(400);
         expect(res.body.error_code).toBe('InvalidParameter');
@@ -202,6 +239,19 @@ describe.each(storeCases('as_oauth_redirect'))('realm-web’s OAuth redirect on 
       expect(res.status).toBe(200);
       return res.body as { access_token: string; refresh_token: string; user_id: string; device_id: string };
     }
+
+    it('refuses a link started from another site without the SDK’s header mode, even with a token', async () => {
+      await setup();
+      const anon = await anonymous();
+      const res = await request(t.app)
+        .get(loginPath('oauth2-google', { link: 'true' }))
+        .set({ Authorization: `Bearer ${anon.access_token}`, 'Sec-Fetch-Site': 'cross-site' });
+      expect(res.status).toBe(403);
+      const native = await request(t.app)
+        .get(`/auth/providers/oauth2-google/login?redirect=${DONE}&link=true`)
+        .set({ Authorization: `Bearer ${anon.access_token}`, 'Sec-Fetch-Site': 'cross-site' });
+      expect(native.status).toBe(403);
+    });
 
     it('answers 200 with the provider’s URL in x-baas-location, then lands with _baas_link and the same user', async () => {
       await setup();
@@ -258,5 +308,12 @@ describe.each(storeCases('as_oauth_redirect'))('realm-web’s OAuth redirect on 
       expect(fragment['_baas_error']).toMatch(/already/);
       expect(fragment['_baas_state']).toBe(SDK_STATE);
     });
+  });
+});
+
+describe('the landing page’s fragment', () => {
+  it('carries a message cut inside a surrogate pair (a provider’s text, shortened) as U+FFFD, never a 500', () => {
+    const landed = appServicesLanding(DONE, { appId: APP_ID, state: SDK_STATE }, { error: 'refused x\ud83d' });
+    expect(baas(new URL(landed))['_baas_error']).toBe('refused x\ufffd');
   });
 });

@@ -142,7 +142,22 @@ describe('appServicesRouter options', () => {
     expect(() => auth('development').appServicesRouter({ appId: APP_ID, hostname: 'api.example.com' })).toThrow(/options\.hostname/);
   });
 
+  it('names redirectUris that are not a list of page URLs', () => {
+    const router = (redirectUris: unknown) => () => auth('development').appServicesRouter({ appId: APP_ID, redirectUris: redirectUris as string[] });
+    expect(router('https://app.test/done')).toThrow(/options\.redirectUris must be an array/);
+    expect(router(['/done'])).toThrow(/options\.redirectUris\.0/);
+    expect(router(['https://app.test/done', 'javascript:alert(1)'])).toThrow(/options\.redirectUris\.1/);
+    expect(router(['https://app.test/done#x'])).toThrow(/no fragment/);
+    expect(router(['http://localhost:3000/done'])).not.toThrow();
+  });
+
   describe('when in production', () => {
+    it('requires https redirectUris', () => {
+      expect(() =>
+        auth('production').appServicesRouter({ appId: APP_ID, hostname: 'https://api.example.com', redirectUris: ['http://app.test/done'] }),
+      ).toThrow(/options\.redirectUris\.0 must use https/);
+    });
+
     it('requires an https hostname', () => {
       expect(() => auth('production').appServicesRouter({ appId: APP_ID })).toThrow(/options\.hostname is required/);
       expect(() => auth('production').appServicesRouter({ appId: APP_ID, hostname: 'http://api.example.com' })).toThrow(/https/);

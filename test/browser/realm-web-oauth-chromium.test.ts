@@ -29,7 +29,7 @@ async function startApp(store: Parameters<typeof startOAuthApp>[0], google: Oidc
     const { 'oauth2-google': options } = oauthProviders(base, { google }) as { 'oauth2-google': Record<string, unknown> };
     return { providers: { 'oauth2-google': { ...options, redirectUris: [`${base}/oauth-done`] } as never } };
   });
-  t.app.use(t.auth.appServicesRouter({ appId: APP_ID }));
+  t.app.use(t.auth.appServicesRouter({ appId: APP_ID, redirectUris: [`${t.base}/oauth-done`] }));
   t.app.get('/realm-web.js', (_req, res) => res.sendFile(REALM_WEB));
   t.app.get('/', (_req, res) => void res.type('html').send(page('<p>The blog</p>')));
   t.app.get('/oauth-done', (_req, res) => void res.type('html').send(page('<script>Realm.handleAuthRedirect()</script><p>Signed in</p>')));

@@ -48,7 +48,10 @@ describe.each(storeCases('client_web_login'))('AuthClient web logins on $name', 
     expect(client.webLoginUrl('oauth2-google', { redirect: DONE })).toBe(
       `${t.base}/auth/providers/oauth2-google/login?redirect=${encodeURIComponent(DONE)}`,
     );
-    expect(client.webLoginUrl('oauth2-google', { redirect: DONE, link: true })).toMatch(/&link=true$/);
+    const cookies = new AuthClient({ baseUrl: `${t.base}/auth`, tokens: 'cookie' });
+    expect(cookies.webLoginUrl('oauth2-google', { redirect: DONE, link: true })).toMatch(/&link=true$/);
+    // A navigation carries no Authorization header: a web link in bearer mode could only fail.
+    expect(() => client.webLoginUrl('oauth2-google', { redirect: DONE, link: true })).toThrow(TypeError);
   });
 
   it('in bearer mode, exchanges the code of the landing page for a session the client then uses', async () => {
@@ -57,10 +60,10 @@ describe.each(storeCases('client_web_login'))('AuthClient web logins on $name', 
     const client = new AuthClient({ baseUrl: `${t.base}/auth`, fetch: fetchIn(browser) });
     const landed = await landOn(browser, client.webLoginUrl('oauth2-google', { redirect: DONE }));
     expect(landed).toMatch(/^https:\/\/app\.test\/done\?code=/);
-    await client.finishWebLogin(landed);
+    const profile = await client.finishWebLogin(landed);
+    expect(profile.identities).toEqual([expect.objectContaining({ provider_type: 'oauth2-google', id: 'g-9' })]);
     const stored = await client.storedSession();
-    expect(stored).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String) });
-    expect((await client.profile()).identities).toEqual([expect.objectContaining({ provider_type: 'oauth2-google', id: 'g-9' })]);
+    expect(stored).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), userId: profile.user_id });
     // The code worked once.
     await expect(client.finishWebLogin(landed)).rejects.toMatchObject({ code: 'AuthError', status: 401 });
   });
@@ -80,8 +83,13 @@ describe.each(storeCases('client_web_login'))('AuthClient web logins on $name', 
     const client = new AuthClient({ baseUrl: `${t.base}/auth`, tokens: 'cookie', fetch: fetchIn(browser) });
     const landed = await landOn(browser, client.webLoginUrl('oauth2-google', { redirect: DONE }));
     expect(landed).toBe(DONE);
-    await client.finishWebLogin(landed);
-    expect((await client.profile()).identities[0]!.provider_type).toBe('oauth2-google');
+    expect((await client.finishWebLogin(landed)).identities[0]!.provider_type).toBe('oauth2-google');
+  });
+
+  it('in cookie mode, does not take a page without a code for a login: it rejects without a session', async () => {
+    await setup(true);
+    const client = new AuthClient({ baseUrl: `${t.base}/auth`, tokens: 'cookie', fetch: fetchIn(new Browser()) });
+    await expect(client.finishWebLogin(DONE)).rejects.toMatchObject({ code: 'MissingAuthReq', status: 401 });
   });
 
   it('rejects with the refusal the landing page carries, and keeps no session', async () => {

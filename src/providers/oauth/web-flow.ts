@@ -4,8 +4,9 @@ import { z } from 'zod';
 import {
   appServicesLanding,
   appServicesWebLogin,
+  isAppServicesRequest,
   REDIRECT_LOCATION_HEADER,
-  type AppServicesWebLogin,
+  type AppServicesStart,
 } from '../../app-services/oauth-redirect.js';
 import { AuthError, DuplicateKeyError, StoreUnavailableError } from '../../errors.js';
 import type { ProviderType } from '../../model/types.js';
@@ -56,7 +57,7 @@ export type CallbackParams = z.infer<typeof callbackParams>;
 interface Target {
   redirect: string;
   link: boolean;
-  appServices: { login: AppServicesWebLogin; inHeader: boolean } | undefined;
+  appServices: AppServicesStart | undefined;
 }
 
 // Apple answers with a cross-site form POST: a small urlencoded body, nothing nested.
@@ -91,23 +92,28 @@ export function webFlowRoutes(router: Router, ctx: ProviderContext, flow: WebFlo
   // The target is judged first: a refused one never reaches the provider, nor the user check.
   const target: RequestHandler = (req, res, next) => {
     if (!flow) throw notConfigured();
-    const appServices = appServicesWebLogin(req);
-    // What only the provider's answer carries: passport-oauth2 would take it for a callback
-    // (an App Services client sends a `state` of its own, which the strategy never sees).
+    // What only the provider's answer carries: passport-oauth2 (and passport-facebook, with its
+    // own names) would take it for a callback. An App Services client sends a `state` of its
+    // own, which the strategy never sees.
     const body = req.body as Record<string, unknown> | undefined;
-    const answerOnly = appServices ? ['code', 'error'] : ['code', 'state', 'error'];
+    const appServicesRoute = isAppServicesRequest(req);
+    const answerOnly = ['code', 'error', 'error_code', 'error_message', ...(appServicesRoute ? [] : ['state'])];
     if (answerOnly.some((name) => req.query[name] !== undefined || body?.[name] !== undefined)) {
       throw new AuthError('InvalidParameter', 'a login request carries no code, state or error; the provider returns to the callback');
     }
     const query = parseInput(loginQuery, req.query, 'query');
-    // A link started from another site by a cookie would link whatever account the browser
-    // holds at the provider (silent consent): such a link starts from this site's pages only
-    // (Fetch Metadata). A token in the Authorization header is no ambient credential.
+    const redirect = flow.redirects.target(query.redirect);
+    const appServices = appServicesWebLogin(req, redirect);
+    // A link started from another site would link whatever account the browser holds at the
+    // provider (silent consent): it starts from this site's pages only (Fetch Metadata). The
+    // App Services SDK starts a link with its access token in the Authorization header, which
+    // no other site's page holds, from a page that may be on another origin.
     const site = req.headers['sec-fetch-site'];
-    if (query.link === 'true' && !req.headers.authorization && site !== undefined && site !== 'same-origin' && site !== 'none') {
+    const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+    if (query.link === 'true' && crossSite && !(appServices?.inHeader && req.headers.authorization)) {
       throw new AuthError('Forbidden', 'cross-origin request refused');
     }
-    const target: Target = { redirect: flow.redirects.target(query.redirect), link: query.link === 'true', appServices };
+    const target: Target = { redirect, link: query.link === 'true', appServices };
     res.locals['oauthTarget'] = target;
     next();
   };
