@@ -7,8 +7,8 @@ export class Table<T, I extends string> {
   private readonly rows = new Map<string, T>();
   private readonly indexes = new Map<I, Map<string, Set<string>>>();
 
-  constructor(private readonly keys: Record<I, (row: T) => string | undefined>) {
-    for (const name of Object.keys(keys) as I[]) this.indexes.set(name, new Map());
+  constructor(private readonly secondary: Record<I, (row: T) => string | undefined>) {
+    for (const name of Object.keys(secondary) as I[]) this.indexes.set(name, new Map());
   }
 
   get(id: string): T | undefined {
@@ -21,6 +21,14 @@ export class Table<T, I extends string> {
 
   values(): IterableIterator<T> {
     return this.rows.values();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.rows.keys();
+  }
+
+  get size(): number {
+    return this.rows.size;
   }
 
   set(id: string, row: T): void {
@@ -61,7 +69,7 @@ export class Table<T, I extends string> {
   }
 
   private index(id: string, row: T, action: 'add' | 'remove'): void {
-    for (const [name, keyOf] of Object.entries(this.keys) as [I, (row: T) => string | undefined][]) {
+    for (const [name, keyOf] of Object.entries(this.secondary) as [I, (row: T) => string | undefined][]) {
       const key = keyOf(row);
       if (key === undefined) continue;
       const groups = this.indexes.get(name)!;

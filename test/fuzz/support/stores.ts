@@ -1,3 +1,4 @@
+import { Table } from '../../../src/store/memory/table.js';
 import type { Db } from 'mongodb';
 import { MemoryStore, MongoStore, type Store } from '../../../src/index.js';
 import { mongoServerName, useTestDb } from '../../support/mongo.js';
@@ -65,9 +66,11 @@ function memoryFuzzStore(): FuzzStore {
       return store;
     },
     async snapshot() {
-      // Every Map the store keeps (users, identities, sessions, credentials, keys, tokens, locks).
-      const maps = Object.entries(store).filter((entry): entry is [string, Map<string, unknown>] => entry[1] instanceof Map);
-      if (maps.length < 5) throw new Error('MemoryStore no longer keeps its records in Map fields: update the fuzz snapshot');
+      // Every Map or Table the store keeps (users, identities, sessions, credentials, keys, tokens, locks).
+      const maps = Object.entries(store).filter((entry): entry is [string, Map<string, unknown> | Table<unknown, string>] =>
+        entry[1] instanceof Map || entry[1] instanceof Table,
+      );
+      if (maps.length < 7) throw new Error('MemoryStore no longer keeps its records in Map or Table fields: update the fuzz snapshot');
       const snap: Snapshot = {};
       for (const [name, map] of maps) {
         if (map.size) snap[name] = [...map.keys()].sort().map((k) => JSON.stringify([k, map.get(k)]));
