@@ -28,6 +28,8 @@ import { Table } from './table.js';
 const copy = <T>(value: T): T => structuredClone(value);
 const copyOrNull = <T>(value: T | undefined): T | null => (value === undefined ? null : copy(value));
 const byKey = <T>(key: (v: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+/** A key's name is unique per user. */
+const keyNameOf = (key: ApiKeyRecord) => `${key.userId}\u0000${key.name}`;
 const identityKey = (providerType: string, id: string) => `${providerType}\u0000${id}`;
 
 /**
@@ -44,7 +46,7 @@ export class MemoryStore implements Store {
   private readonly apiKeys = new Table<ApiKeyRecord, 'user' | 'hash' | 'name'>({
     user: (k) => k.userId,
     hash: (k) => k.keyHash,
-    name: (k) => (k.userId === undefined ? undefined : `${k.userId}\u0000${k.name}`),
+    name: keyNameOf,
   });
   private readonly tokens = new Map<string, OneTimeTokenRecord>();
   private readonly locks = new Map<string, { holder: string; expiresAt: Date }>();
@@ -156,7 +158,7 @@ export class MemoryStore implements Store {
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
-    if (this.sessions.has(session.id) || this.sessions.find('refresh', session.refreshHash).length > 0) {
+    if (this.sessions.has(session.id) || this.sessions.first('refresh', session.refreshHash) !== undefined) {
       throw new DuplicateKeyError('sessions');
     }
     this.sessions.set(session.id, copy(session));
@@ -254,8 +256,8 @@ export class MemoryStore implements Store {
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
     const clash =
       this.apiKeys.has(key.id) ||
-      this.apiKeys.find('hash', key.keyHash).length > 0 ||
-      (key.userId !== undefined && this.apiKeys.find('name', `${key.userId}\u0000${key.name}`).length > 0);
+      this.apiKeys.first('hash', key.keyHash) !== undefined ||
+      this.apiKeys.first('name', keyNameOf(key)) !== undefined;
     if (clash) throw new DuplicateKeyError('api_keys');
     this.apiKeys.set(key.id, copy(key));
   }
@@ -265,7 +267,7 @@ export class MemoryStore implements Store {
   }
 
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    return copyOrNull(this.apiKeys.find('hash', hash)[0]);
+    return copyOrNull(this.apiKeys.first('hash', hash));
   }
 
   async listApiKeys(query: { userId: string } | { server: true }): Promise<ApiKeyRecord[]> {

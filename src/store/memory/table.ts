@@ -44,6 +44,14 @@ export class Table<T, I extends string> {
     return this.rows.delete(id);
   }
 
+  /** A row whose secondary key `index` is `key` (the one, for a unique key). */
+  first(index: I, key: string): T | undefined {
+    const ids = this.indexes.get(index)!.get(key);
+    if (!ids) return undefined;
+    for (const id of ids) return this.rows.get(id);
+    return undefined;
+  }
+
   /** The rows whose secondary key `index` is `key`. */
   find(index: I, key: string): T[] {
     const ids = this.indexes.get(index)!.get(key);
