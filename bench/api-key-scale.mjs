@@ -4,6 +4,9 @@
 // keys (each key a user's, seeded in bulk): 1k and 1M on MemoryStore (BENCH_KEYS_MEMORY), 1k and
 // 100k on FerretDB (BENCH_KEYS). Baseline: the smallest size on the same store; the goal is
 // the same throughput (ratio ≥ 0.95). The server's RSS after seeding is printed with each size.
+// A control: GET /bare, a route without auth in the same servers. In the one process of
+// MemoryStore, a large heap slows V8's young-generation collections for every route, store or
+// not; the last table divides each ratio by the bare route's, which leaves the store's own cost.
 import { compare } from './lib.mjs';
 import { apiKeyOf } from './seed.mjs';
 import { short, STORES, withScaleServers } from './scale-stores.mjs';
@@ -22,6 +25,7 @@ export async function run(options) {
         `API-key request check, no cache, ${label} (16 connections)`,
         servers.map((s) => ({
           name: name(s),
+          pid: s.pid,
           url: `http://127.0.0.1:${s.port}/api-key-uncached`,
           connections: 16,
           setup: (req) => ({ ...req, headers: { ...req.headers, authorization: `ApiKey ${randomKey(s.size)}` } }),
@@ -32,6 +36,7 @@ export async function run(options) {
         `API-key login, ${label} (8 connections)`,
         servers.map((s) => ({
           name: name(s),
+          pid: s.pid,
           url: `http://127.0.0.1:${s.port}/auth/providers/api-key/login`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -40,7 +45,20 @@ export async function run(options) {
         })),
         options,
       );
-      return { check, login };
+      const bare = await compare(
+        `Bare route (no auth) in the same servers, ${label} (16 connections)`,
+        servers.map((s) => ({ name: name(s), pid: s.pid, url: `http://127.0.0.1:${s.port}/bare`, connections: 16 })),
+        options,
+      );
+      const relative = (rows, i) => rows[i].rps / rows[0].rps / (bare[i].rps / bare[0].rps);
+      console.log(`\nThe same ratios divided by the bare route's, ${label}`);
+      console.log('| size | bare route ratio | check ratio ÷ bare | login ratio ÷ bare |');
+      console.log('| --- | ---: | ---: | ---: |');
+      servers.forEach((s, i) => {
+        const bareRatio = bare[i].rps / bare[0].rps;
+        console.log(`| ${short(s.size)} keys | ${bareRatio.toFixed(3)} | ${relative(check, i).toFixed(3)} | ${relative(login, i).toFixed(3)} |`);
+      });
+      return { check, login, bare };
     });
   }
   return results;

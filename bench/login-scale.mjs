@@ -16,6 +16,7 @@ export async function run(options) {
         `Login of an existing user, ${label} (custom-function, 8 connections)`,
         servers.map((s) => ({
           name: `${short(s.size)} users (seeded in ${s.seeded.toFixed(1)} s)`,
+          pid: s.pid,
           url: `http://127.0.0.1:${s.port}/auth/providers/custom-function/login`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },

@@ -3,7 +3,8 @@
 // users holding one API key each (bench/seed.mjs derives key `i`). Routes: the router at /auth
 // (custom-function and api-key logins, per-address limits lifted) and GET /api-key-uncached
 // (requireUser({ apiKeys: true }) without the verified-key cache: a key lookup, a `lastUsedAt`
-// write and the user's reads on every request).
+// write and the user's reads on every request), and GET /bare (no auth: what the same process,
+// holding the same heap, serves without the store).
 // STORE=mongo uses MongoStore on MONGODB_URI (database BENCH_DB), otherwise MemoryStore.
 // Prints `SEEDED <seconds>`, `RSS <MiB>` after a garbage collection, then `PORT <n>`.
 import express from 'express';
@@ -51,5 +52,6 @@ console.log(`RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)}`);
 
 const app = express();
 app.use('/auth', auth.router);
+app.get('/bare', (req, res) => res.json({ ok: true }));
 app.get('/api-key-uncached', auth.requireUser({ apiKeys: true }), (req, res) => res.json({ ok: true, user: req.user.id }));
 const server = app.listen(0, '127.0.0.1', () => console.log(`PORT ${server.address().port}`));
