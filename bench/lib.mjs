@@ -99,8 +99,8 @@ export async function compare(title, cases, { rounds = Number(process.env.BENCH_
 }
 
 /** Runs `fn` with the processes `pids` other than `pid` stopped; they continue afterwards, whatever happens. */
-async function aloneOnCore(pid, pids, fn) {
-  const others = pid === undefined ? [] : [...new Set(pids)].filter((p) => p !== undefined && p !== pid);
+export async function aloneOnCore(pid, pids, fn) {
+  const others = [...new Set(pids)].filter((p) => p !== undefined && p !== pid);
   for (const p of others) process.kill(p, 'SIGSTOP');
   try {
     return await fn();

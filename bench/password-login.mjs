@@ -9,7 +9,7 @@
 // Run: npm run build && node bench/password-login.mjs   (BENCH_ROUNDS, BENCH_SECONDS to lengthen it)
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { load, median, mongoUri, pinnedNode, startServer } from './lib.mjs';
+import { aloneOnCore, load, median, mongoUri, pinnedNode, startServer } from './lib.mjs';
 
 const script = fileURLToPath(new URL('./servers/userpass.mjs', import.meta.url));
 const rawScript = fileURLToPath(new URL('./servers/argon2-raw.mjs', import.meta.url));
@@ -67,10 +67,13 @@ export async function run() {
         // An uncounted pass, then interleaved rounds, so drift on a shared machine hits every case alike.
         for (let round = -1; round < ROUNDS; round++) {
           const keep = round >= 0 ? add : () => {};
-          keep('argon2id verify, raw (baseline)', await rawVerify());
-          keep('POST /verify-only (Express + argon2id)', await load(post(`${memory}/verify-only`, memoryPid, { password: PASSWORD })));
-          keep('login, MemoryStore', await load(post(`${memory}/auth/providers/local-userpass/login`, memoryPid, login)));
-          keep('login, MongoStore (FerretDB)', await load(post(`${ferret}/auth/providers/local-userpass/login`, ferretPid, login)));
+          // Each case alone on the core: the servers not under measurement are stopped.
+          const servers = [memoryPid, ferretPid];
+          const alone = (pid, fn) => aloneOnCore(pid, servers, fn);
+          keep('argon2id verify, raw (baseline)', await alone(undefined, rawVerify));
+          keep('POST /verify-only (Express + argon2id)', await alone(memoryPid, () => load(post(`${memory}/verify-only`, memoryPid, { password: PASSWORD }))));
+          keep('login, MemoryStore', await alone(memoryPid, () => load(post(`${memory}/auth/providers/local-userpass/login`, memoryPid, login))));
+          keep('login, MongoStore (FerretDB)', await alone(ferretPid, () => load(post(`${ferret}/auth/providers/local-userpass/login`, ferretPid, login))));
         }
       }),
     );
