@@ -6,7 +6,7 @@
 // the same throughput (ratio ≥ 0.95). The server's RSS after seeding is printed with each size.
 // A control: GET /bare, a route without auth in the same servers. In the one process of
 // MemoryStore, a large heap slows V8's young-generation collections for every route, store or
-// not; the last table divides each ratio by the bare route's, which leaves the store's own cost.
+// not; the bare route's ratio shows how much of a drop is the runtime's.
 import { compare } from './lib.mjs';
 import { apiKeyOf } from './seed.mjs';
 import { short, STORES, withScaleServers } from './scale-stores.mjs';
@@ -46,18 +46,10 @@ export async function run(options) {
         options,
       );
       const bare = await compare(
-        `Bare route (no auth) in the same servers, ${label} (16 connections)`,
+        `Control: a bare route (no auth) in the same servers, ${label} (16 connections)`,
         servers.map((s) => ({ name: name(s), pid: s.pid, url: `http://127.0.0.1:${s.port}/bare`, connections: 16 })),
         options,
       );
-      const relative = (rows, i) => rows[i].rps / rows[0].rps / (bare[i].rps / bare[0].rps);
-      console.log(`\nThe same ratios divided by the bare route's, ${label}`);
-      console.log('| size | bare route ratio | check ratio ÷ bare | login ratio ÷ bare |');
-      console.log('| --- | ---: | ---: | ---: |');
-      servers.forEach((s, i) => {
-        const bareRatio = bare[i].rps / bare[0].rps;
-        console.log(`| ${short(s.size)} keys | ${bareRatio.toFixed(3)} | ${relative(check, i).toFixed(3)} | ${relative(login, i).toFixed(3)} |`);
-      });
       return { check, login, bare };
     });
   }
