@@ -64,12 +64,11 @@ export async function run() {
     await withServer({}, async (memory, memoryPid) =>
       withServer({ STORE: 'mongo', MONGODB_URI: mongo.uri, BENCH_DB: `bench_userpass_${Date.now()}` }, async (ferret, ferretPid) => {
         const login = { username: EMAIL, password: PASSWORD };
+        // Each case alone on the core: the servers not under measurement are stopped.
+        const alone = (pid, fn) => aloneOnCore(pid, [memoryPid, ferretPid], fn);
         // An uncounted pass, then interleaved rounds, so drift on a shared machine hits every case alike.
         for (let round = -1; round < ROUNDS; round++) {
           const keep = round >= 0 ? add : () => {};
-          // Each case alone on the core: the servers not under measurement are stopped.
-          const servers = [memoryPid, ferretPid];
-          const alone = (pid, fn) => aloneOnCore(pid, servers, fn);
           keep('argon2id verify, raw (baseline)', await alone(undefined, rawVerify));
           keep('POST /verify-only (Express + argon2id)', await alone(memoryPid, () => load(post(`${memory}/verify-only`, memoryPid, { password: PASSWORD }))));
           keep('login, MemoryStore', await alone(memoryPid, () => load(post(`${memory}/auth/providers/local-userpass/login`, memoryPid, login))));
