@@ -1,6 +1,6 @@
 // The control of the heap-size benchmark: an Express app with one route and no store, whose
-// heap holds BENCH_HEAP_MIB of data it never touches again (3 KB strings in a Map, the size of
-// a MemoryStore user with one API key). Prints `PORT <n>` once filled.
+// heap holds BENCH_HEAP_MIB of data it never touches again (3 KB strings in a Map: only the
+// total matters here). Prints `PORT <n>` once filled.
 import express from 'express';
 
 // Exported, so that the module keeps it: nothing else refers to it.
